@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Wordshift",
+    products: [
+        .library(name: "Wordshift", targets: ["Wordshift"]),
+        .executable(name: "wordshift", targets: ["WordshiftCLI"]),
+        .executable(name: "wordshift-bench", targets: ["WordshiftBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Only GRDB's raw SQLite module is used: the store's bulk paths go straight to the C API.
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        // Keeps ICU types out of Swift: Foundation carries its own ICU, and the two clash.
+        .target(name: "CICUShim", path: "Sources/CICUShim",
+                linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
+        .target(
+            name: "Wordshift",
+            dependencies: [
+                "CZlib", "COpenBLAS", "CCrypto", "CICUShim",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "WordshiftCLI",
+            dependencies: [
+                "Wordshift",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "WordshiftBench", dependencies: ["Wordshift"]),
+        .testTarget(name: "WordshiftTests", dependencies: ["Wordshift"]),
+    ]
+)

@@ -1,0 +1,61 @@
+/// Unit-length vectors in one contiguous row-major buffer, ready for cosine search.
+/// Row `i` belongs to `words[i]`; `norms[i]` is the length of the original vector.
+public final class EmbeddingIndex: @unchecked Sendable {
+    public let words: [String]
+    public let counts: [Int?]
+    public let dimension: Int
+    public let units: UnsafeMutableBufferPointer<Float>
+    public let norms: UnsafeMutableBufferPointer<Float>
+    public private(set) var ids: [String: Int32] = [:]
+
+    public var count: Int { words.count }
+
+    /// Allocates zeroed storage; the caller fills `units` and `norms`, then `finishLoading()`.
+    init(words: [String], counts: [Int?], dimension: Int) {
+        self.words = words
+        self.counts = counts.count == words.count ? counts : Array(repeating: nil, count: words.count)
+        self.dimension = dimension
+        units = .allocate(capacity: max(1, words.count * dimension))
+        units.initialize(repeating: 0)
+        norms = .allocate(capacity: max(1, words.count))
+        norms.initialize(repeating: 0)
+    }
+
+    /// Builds an index from raw (unnormalised) row-major vectors.
+    public convenience init(words: [String], counts: [Int?] = [], dimension: Int, vectors: [Float]) {
+        precondition(vectors.count == words.count * dimension, "vectors must hold words.count × dimension values")
+        self.init(words: words, counts: counts, dimension: dimension)
+        vectors.withUnsafeBufferPointer { src in
+            for r in 0..<words.count {
+                let row = UnsafeBufferPointer(rebasing: src[r * dimension..<(r + 1) * dimension])
+                let n = VectorMath.norm(row)
+                norms[r] = n
+                let inv: Float = n > 0 ? 1 / n : 0
+                for j in 0..<dimension { units[r * dimension + j] = row[j] * inv }
+            }
+        }
+        finishLoading()
+    }
+
+    deinit {
+        units.deallocate()
+        norms.deallocate()
+    }
+
+    func finishLoading() {
+        var map = [String: Int32](minimumCapacity: words.count)
+        for (i, w) in words.enumerated() where map[w] == nil { map[w] = Int32(i) }
+        ids = map
+    }
+
+    public func id(of word: String) -> Int? { ids[word].map(Int.init) }
+
+    /// Pointer to the unit vector of row `i`.
+    @inline(__always) public func unit(_ i: Int) -> UnsafeMutablePointer<Float> { units.baseAddress! + i * dimension }
+
+    /// The unit vector of row `i` as an array.
+    public func unitVector(_ i: Int) -> [Float] { Array(UnsafeBufferPointer(start: unit(i), count: dimension)) }
+
+    /// The original vector of row `i` (unit vector times norm).
+    public func vector(_ i: Int) -> [Float] { unitVector(i).map { $0 * norms[i] } }
+}

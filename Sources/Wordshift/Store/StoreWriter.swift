@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds a new store. Rows stream in through `add`; nothing appears at `path` until
+/// `finish()` renames the completed temporary file into place. If the writer is dropped
+/// without `finish()`, or anything throws, the temporary file is removed.
+public final class StoreWriter {
+    public let path: String
+    public let dimension: Int
+    public private(set) var count = 0
+    private let temporaryPath: String
+    private var connection: SQLiteConnection?
+    private let insertWord: SQLiteStatement
+    private let insertVector: SQLiteStatement
+    private var meta: [(String, String)] = []
+    private var unit: [Float]
+
+    public init(path: String, dimension: Int) throws {
+        guard dimension > 0 else { throw WordshiftError.invalidArgument("dimension must be positive") }
+        self.path = path
+        self.dimension = dimension
+        unit = [Float](repeating: 0, count: dimension)
+        temporaryPath = System.temporarySibling(of: path)
+        TemporaryFiles.register(temporaryPath)
+        do {
+            let db = try SQLiteConnection(path: temporaryPath, readOnly: false)
+            // The file is private until renamed, so no journal is needed for atomicity.
+            try db.execute("""
+                PRAGMA page_size=\(StoreSchema.pageSize); PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+                PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;
+                PRAGMA application_id=\(StoreSchema.applicationID); PRAGMA user_version=\(StoreSchema.formatVersion);
+                """)
+            try db.execute(StoreSchema.createTables)
+            try db.execute("BEGIN")
+            insertWord = try db.prepare("INSERT INTO words(id, word, count) VALUES (?, ?, ?)")
+            insertVector = try db.prepare("INSERT INTO vectors(id, norm, vector) VALUES (?, ?, ?)")
+            connection = db
+        } catch {
+            TemporaryFiles.remove(temporaryPath)
+            throw error
+        }
+        setMeta(MetaKey.format, "wordshift-store")
+        setMeta(MetaKey.formatVersion, String(StoreSchema.formatVersion))
+        setMeta(MetaKey.dimension, String(dimension))
+        setMeta(MetaKey.toolVersion, WordshiftVersion.string)
+        setMeta(MetaKey.createdAt, Timestamp.nowISO8601())
+    }
+
+    deinit { if connection != nil { abandon() } }
+
+    /// Sets (or replaces) one meta entry.
+    public func setMeta(_ key: String, _ value: String) {
+        meta.removeAll { $0.0 == key }
+        meta.append((key, value))
+    }
+
+    /// Appends one word and its vector (stored as a unit vector plus its norm). Words must be
+    /// unique; the caller de-duplicates.
+    public func add(word: String, count wordCount: Int?, vector: UnsafeBufferPointer<Float>) throws {
+        precondition(vector.count == dimension, "vector length must equal the store dimension")
+        let norm = VectorMath.norm(vector)
+        let inv: Float = norm > 0 ? 1 / norm : 0
+        for i in 0..<dimension { unit[i] = vector[i] * inv }
+        try insertWord.bind(1, count)
+        try insertWord.bind(2, word)
+        if let wordCount { try insertWord.bind(3, wordCount) } else { try insertWord.bindNull(3) }
+        try insertWord.step()
+        insertWord.reset()
+        try insertVector.bind(1, count)
+        try insertVector.bind(2, Double(norm))
+        try unit.withUnsafeBytes { try insertVector.bind(3, blob: $0); try insertVector.step() }
+        insertVector.reset()
+        count += 1
+    }
+
+    /// Writes the meta table and indexes, commits, and renames the file into place.
+    public func finish() throws {
+        guard let db = connection else { return }
+        do {
+            if count == 0 { throw WordshiftError.emptyInput(path: path, message: "no vectors to store") }
+            setMeta(MetaKey.count, String(count))
+            try db.execute(StoreSchema.createIndexes)
+            let put = try db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)")
+            for (k, v) in meta {
+                try put.bind(1, k); try put.bind(2, v); try put.step(); put.reset()
+            }
+            try db.execute("COMMIT")
+            connection = nil  // closes the file
+            try System.rename(temporaryPath, to: path)
+            TemporaryFiles.unregister(temporaryPath)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Drops everything written so far.
+    public func abandon() {
+        connection = nil
+        TemporaryFiles.remove(temporaryPath)
+    }
+}

@@ -1,0 +1,107 @@
+/// A store opened for reading. Opening reads only the meta table; single-word lookups are
+/// prepared-statement reads; `loadIndex()` reads the whole matrix for search.
+public final class VectorStore {
+    public let path: String
+    public let meta: [String: String]
+    public let dimension: Int
+    public let count: Int
+    let connection: SQLiteConnection
+    private var lookupStatement: SQLiteStatement?
+
+    public init(path: String) throws {
+        guard System.fileExists(path) else { throw WordshiftError.io(path: path, message: "no such file") }
+        guard !System.isDirectory(path) else { throw WordshiftError.io(path: path, message: "is a directory, expected a store") }
+        self.path = path
+        do {
+            connection = try SQLiteConnection(path: path, readOnly: true)
+            let appID = try connection.pragmaInt("application_id")
+            guard appID == Int(StoreSchema.applicationID) else {
+                throw WordshiftError.notAStore(path: path, message: "SQLite application_id is \(appID)")
+            }
+        } catch let WordshiftError.sqlite(_, _, message) {
+            throw WordshiftError.notAStore(path: path, message: message)
+        }
+        let version = try connection.pragmaInt("user_version")
+        if version > StoreSchema.formatVersion {
+            throw WordshiftError.unsupportedStoreVersion(path: path, found: version, supported: StoreSchema.formatVersion)
+        }
+        var m: [String: String] = [:]
+        let s = try connection.prepare("SELECT key, value FROM meta")
+        while try s.step() { m[s.string(0)] = s.string(1) }
+        meta = m
+        guard let d = m[MetaKey.dimension].flatMap(Int.init), d > 0,
+              let c = m[MetaKey.count].flatMap(Int.init) else {
+            throw WordshiftError.notAStore(path: path, message: "meta table lacks dimension or count")
+        }
+        dimension = d
+        count = c
+        try connection.execute("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
+    }
+
+    /// The stored vector of `word` (unit vector times its norm), or nil if it is absent.
+    public func vector(for word: String) throws -> [Float]? {
+        guard let (_, unit, norm) = try lookup(word) else { return nil }
+        return unit.map { $0 * norm }
+    }
+
+    /// Row id, unit vector and norm of `word`.
+    public func lookup(_ word: String) throws -> (id: Int, unit: [Float], norm: Float)? {
+        if lookupStatement == nil {
+            lookupStatement = try connection.prepare(
+                "SELECT v.id, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id WHERE w.word = ?")
+        }
+        guard let s = lookupStatement else { return nil }
+        defer { s.reset() }
+        try s.bind(1, word)
+        guard try s.step() else { return nil }
+        let blob = s.blob(2)
+        guard blob.count == dimension * 4 else {
+            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(dimension * 4)")
+        }
+        let unit = [Float](unsafeUninitializedCapacity: dimension) { buf, n in
+            UnsafeMutableRawBufferPointer(buf).copyMemory(from: blob)
+            n = dimension
+        }
+        return (s.int(0), unit, Float(s.double(1)))
+    }
+
+    /// All words in id order (ids are 0-based row numbers).
+    public func loadWords() throws -> (words: [String], counts: [Int?]) {
+        var words: [String] = [], counts: [Int?] = []
+        words.reserveCapacity(count); counts.reserveCapacity(count)
+        let s = try connection.prepare("SELECT id, word, count FROM words ORDER BY id")
+        while try s.step() {
+            guard s.int(0) == words.count else {
+                throw WordshiftError.notAStore(path: path, message: "word ids are not contiguous at \(words.count)")
+            }
+            words.append(s.string(1))
+            counts.append(s.isNull(2) ? nil : s.int(2))
+        }
+        return (words, counts)
+    }
+
+    /// Reads every vector into one contiguous matrix for search.
+    public func loadIndex(progress: ProgressBar? = nil) throws -> EmbeddingIndex {
+        let (words, counts) = try loadWords()
+        let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
+        let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
+        var row = 0
+        let rowBytes = dimension * 4
+        while try s.step() {
+            let blob = s.blob(2)
+            guard row < words.count, s.int(0) == row, blob.count == rowBytes else {
+                throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
+            }
+            UnsafeMutableRawPointer(index.units.baseAddress! + row * dimension).copyMemory(from: blob.baseAddress!, byteCount: rowBytes)
+            index.norms[row] = Float(s.double(1))
+            row += 1
+            if row & 0xFFF == 0 { progress?.update(Double(row)) }
+        }
+        guard row == words.count else {
+            throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
+        }
+        progress?.finish()
+        index.finishLoading()
+        return index
+    }
+}

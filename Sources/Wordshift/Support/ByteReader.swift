@@ -1,0 +1,64 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams the bytes of a file, a gzip file (detected by its magic bytes, not its name) or
+/// standard input (`-`). Never loads the whole input.
+public final class ByteReader {
+    public let path: String
+    private var gz: gzFile?
+    /// Uncompressed bytes handed out so far.
+    public private(set) var offset: Int = 0
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            gz = gzdopen(dup(0), "rb")
+        } else {
+            if System.isDirectory(path) {
+                throw WordshiftError.io(path: path, message: "is a directory, expected a file")
+            }
+            guard System.fileExists(path) else {
+                throw WordshiftError.io(path: path, message: "no such file")
+            }
+            gz = gzopen(path, "rb")
+        }
+        guard let gz else { throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())") }
+        gzbuffer(gz, 1 << 18)
+    }
+
+    deinit { if let gz { gzclose(gz) } }
+
+    /// Reads up to `count` bytes into `buffer`; returns 0 at the end of input.
+    public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        guard let gz else { return 0 }
+        var total = 0
+        while total < count {
+            let want = UInt32(min(count - total, 1 << 30))
+            let n = gzread(gz, buffer + total, want)
+            if n < 0 {
+                var code: Int32 = 0
+                let message = gzerror(gz, &code).map { String(cString: $0) } ?? "read error"
+                throw WordshiftError.malformedBinary(path: path, byteOffset: offset + total, message: message)
+            }
+            if n == 0 { break }
+            total += Int(n)
+        }
+        offset += total
+        return total
+    }
+
+    /// Reads exactly `count` bytes or throws a truncation error that names the offset.
+    public func readExactly(into buffer: UnsafeMutableRawPointer, count: Int, what: String) throws {
+        let start = offset
+        let n = try read(into: buffer, count: count)
+        if n != count {
+            throw WordshiftError.malformedBinary(path: path, byteOffset: start + n,
+                                                 message: "file ends inside \(what) (truncated?)")
+        }
+    }
+
+    /// True when the input is gzip-compressed.
+    public var isCompressed: Bool { gz.map { gzdirect($0) == 0 } ?? false }
+}
