@@ -1,0 +1,138 @@
+/// Analogy accuracy on the questions-words format (`: section` lines, then `a b c d`),
+/// computed as gensim's `evaluate_word_analogies` does: the first `restrictVocab` words,
+/// case-insensitive matching, questions with an unknown word skipped and counted against
+/// coverage, and the prediction is the best answer other than a, b and c.
+public struct AnalogyEvaluation: Codable, Sendable {
+    public struct Tally: Codable, Sendable {
+        public var correct = 0
+        public var attempted = 0
+        public var accuracy: Double { attempted > 0 ? Double(correct) / Double(attempted) : 0 }
+
+        enum CodingKeys: String, CodingKey { case correct, attempted, accuracy }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(correct, forKey: .correct)
+            try c.encode(attempted, forKey: .attempted)
+            try c.encode(accuracy, forKey: .accuracy)
+        }
+        public init() {}
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            correct = try c.decode(Int.self, forKey: .correct)
+            attempted = try c.decode(Int.self, forKey: .attempted)
+        }
+    }
+
+    public struct Section: Codable, Sendable {
+        public var name: String
+        public var correct = 0
+        public var attempted = 0
+        public var total = 0
+        public var accuracy: Double = 0
+        /// Sections named `gram…` are syntactic, the rest semantic (the Google set's convention).
+        public var isSyntactic: Bool { name.hasPrefix("gram") }
+    }
+
+    public struct Total: Codable, Sendable {
+        public var correct = 0
+        public var attempted = 0
+        public var total = 0
+        public var accuracy: Double = 0
+        public var coverage: Double = 0
+    }
+
+    public var file: String
+    public var restrictVocab: Int
+    public var method: AnalogyMethod
+    public var sections: [Section] = []
+    public var semantic = Tally()
+    public var syntactic = Tally()
+    public var total = Total()
+
+    enum CodingKeys: String, CodingKey {
+        case file, method, sections, semantic, syntactic, total
+        case restrictVocab = "restrict_vocab"
+    }
+
+    private struct Question { var section: Int; var a: Int; var b: Int; var c: Int; var expected: String }
+
+    public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
+                           method: AnalogyMethod = .add, progress: ProgressBar? = nil) throws -> AnalogyEvaluation {
+        let resolver = WordResolver(index: index, restrict: restrictVocab, caseInsensitive: true)
+        var result = AnalogyEvaluation(file: file, restrictVocab: restrictVocab, method: method)
+        var questions: [Question] = []
+        let lines = try LineReader(path: file)
+        while let text = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
+            if text.hasPrefix(": ") {
+                let name = String(text.drop { $0 == ":" || $0 == " " }).trimmingSpaces()
+                result.sections.append(Section(name: name))
+                continue
+            }
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0).uppercased() }
+            if parts.isEmpty { continue }
+            guard parts.count == 4 else { continue }  // gensim skips malformed lines too
+            guard !result.sections.isEmpty else {
+                throw WordshiftError.malformedLine(path: file, line: lines.lineNumber, message: "a question before the first \": section\" line")
+            }
+            let s = result.sections.count - 1
+            result.sections[s].total += 1
+            guard let a = resolver.row(parts[0]), let b = resolver.row(parts[1]), let c = resolver.row(parts[2]),
+                  resolver.row(parts[3]) != nil else { continue }
+            questions.append(Question(section: s, a: a, b: b, c: c, expected: parts[3]))
+        }
+        if result.sections.isEmpty { throw WordshiftError.emptyInput(path: file, message: "no \": section\" lines: not a questions-words file") }
+        progress?.total = Double(questions.count)
+        let chunk = 512
+        var done = 0
+        while done < questions.count {
+            let batch = questions[done..<min(done + chunk, questions.count)]
+            let answers: [[Neighbor]]
+            switch method {
+            case .add:
+                var queries = [Float](); queries.reserveCapacity(batch.count * index.dimension)
+                for q in batch {
+                    let ua = index.unit(q.a), ub = index.unit(q.b), uc = index.unit(q.c)
+                    for j in 0..<index.dimension { queries.append(ub[j] + uc[j] - ua[j]) }
+                }
+                answers = index.nearestBatch(queries: queries, k: 5, excluding: batch.map { [$0.a, $0.b, $0.c] }, restrict: resolver.restrict)
+            case .mul:
+                answers = batch.map { index.analogy(a: $0.a, b: $0.b, c: $0.c, k: 5, method: .mul, restrict: resolver.restrict) }
+            }
+            for (q, found) in zip(batch, answers) {
+                let ignore: Set<String> = [index.words[q.a].uppercased(), index.words[q.b].uppercased(), index.words[q.c].uppercased()]
+                var predicted: String?
+                for n in found {
+                    predicted = n.word.uppercased()
+                    if let p = predicted, !ignore.contains(p) { break }
+                }
+                result.sections[q.section].attempted += 1
+                if predicted == q.expected { result.sections[q.section].correct += 1 }
+            }
+            done += batch.count
+            progress?.update(Double(done))
+        }
+        progress?.finish()
+        for i in result.sections.indices {
+            let s = result.sections[i]
+            result.sections[i].accuracy = s.attempted > 0 ? Double(s.correct) / Double(s.attempted) : 0
+            if s.isSyntactic {
+                result.syntactic.correct += s.correct; result.syntactic.attempted += s.attempted
+            } else {
+                result.semantic.correct += s.correct; result.semantic.attempted += s.attempted
+            }
+            result.total.correct += s.correct; result.total.attempted += s.attempted; result.total.total += s.total
+        }
+        result.total.accuracy = result.total.attempted > 0 ? Double(result.total.correct) / Double(result.total.attempted) : 0
+        result.total.coverage = result.total.total > 0 ? Double(result.total.attempted) / Double(result.total.total) : 0
+        return result
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

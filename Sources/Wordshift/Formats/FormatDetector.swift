@@ -1,0 +1,70 @@
+/// Decides a vector file's format from its first bytes (the name is only a hint for `.bin`).
+enum FormatDetector {
+    /// fastText's `.bin` model magic number, little-endian.
+    static let fastTextMagic: [UInt8] = [0xBA, 0x16, 0x4F, 0x2F]
+
+    static func detect(path: String) throws -> VectorFormat {
+        let reader = try ByteReader(path: path)
+        let cap = 1 << 16
+        var head = [UInt8](repeating: 0, count: cap)
+        let n = try head.withUnsafeMutableBytes { try reader.read(into: $0.baseAddress!, count: cap) }
+        head.removeSubrange(n...)
+        return try detect(head: head, path: path)
+    }
+
+    static func detect(head: [UInt8], path: String) throws -> VectorFormat {
+        if head.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
+            throw WordshiftError.emptyInput(path: path, message: "the file is empty")
+        }
+        if head.count >= 4 && Array(head[0..<4]) == fastTextMagic {
+            throw WordshiftError.malformedBinary(path: path, byteOffset: 0,
+                message: "this is a fastText binary model (.bin), not a word2vec file; use its .vec file")
+        }
+        let firstEnd = head.firstIndex(of: 10) ?? head.count
+        let firstLine = Array(head[0..<firstEnd])
+        guard let (_, dim) = parseHeader(firstLine) else { return .gloveText }
+        // A header: the next row is text if it splits into a word and `dim` numbers.
+        let rowStart = min(firstEnd + 1, head.count)
+        let rowEnd = head[rowStart...].firstIndex(of: 10) ?? head.count
+        let row = Array(head[rowStart..<rowEnd])
+        if rowEnd < head.count || rowEnd - rowStart < 4 * dim, isTextRow(row, dimension: dim) { return .word2vecText }
+        if rowStart == head.count { return path.hasSuffix(".bin") ? .word2vecBinary : .word2vecText }
+        return .word2vecBinary
+    }
+
+    /// `N D` with two non-negative integers, or nil.
+    static func parseHeader(_ line: [UInt8]) -> (count: Int, dimension: Int)? {
+        let fields = Tokens.split(line)
+        guard fields.count == 2,
+              let c = Int(String(decoding: fields[0], as: UTF8.self)), c >= 0,
+              let d = Int(String(decoding: fields[1], as: UTF8.self)), d > 0 else { return nil }
+        return (c, d)
+    }
+
+    private static func isTextRow(_ row: [UInt8], dimension: Int) -> Bool {
+        let fields = Tokens.split(row)
+        guard fields.count == dimension + 1 else { return false }
+        return fields.dropFirst().allSatisfy { f in
+            f.withUnsafeBufferPointer { DecimalParser.parseDouble($0.baseAddress!, $0.count) != nil }
+        }
+    }
+}
+
+/// Splitting a line into fields at runs of spaces and tabs (CR at the end tolerated).
+enum Tokens {
+    static func split(_ line: [UInt8]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var current: [UInt8] = []
+        for b in line {
+            if b == 32 || b == 9 || b == 13 {
+                if !current.isEmpty { out.append(current); current = [] }
+            } else {
+                current.append(b)
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 }
+}

@@ -1,0 +1,147 @@
+/// Reads word2vec / GloVe / fastText text vectors. Lines are gathered serially into batches
+/// (words decoded and de-duplicated in order) and their numbers parsed by all threads.
+enum TextVectorReader {
+    private struct PendingRow { var start: Int; var end: Int; var line: Int }
+
+    static func read<S: VectorSink>(path: String, format: VectorFormat, options: LoadOptions, into sink: inout S) throws -> LoadReport {
+        var report = LoadReport(path: path, format: format)
+        let lines = try LineReader(path: path)
+        var dimension = 0
+        if format.hasHeader {
+            guard let header = try lines.nextLine({ Array($0) }) else {
+                throw WordshiftError.emptyInput(path: path, message: "the file is empty")
+            }
+            guard let (count, dim) = FormatDetector.parseHeader(header) else {
+                throw WordshiftError.malformedLine(path: path, line: 1, message: "expected a header \"<count> <dimension>\"")
+            }
+            report.declaredCount = count
+            dimension = dim
+        }
+        var seen = Set<String>()
+        var batch = [UInt8](); batch.reserveCapacity(1 << 23)
+        var rows: [PendingRow] = []; rows.reserveCapacity(1 << 14)
+        var words: [String] = []; words.reserveCapacity(1 << 14)
+        var dataLines = 0
+        var begun = false
+        let limit = options.limit ?? Int.max
+
+        func flush() throws {
+            guard !rows.isEmpty else { return }
+            if !begun { try sink.begin(dimension: dimension, expectedCount: report.declaredCount); begun = true }
+            let values = try parse(batch, rows, dimension: dimension, path: path, threads: options.threads)
+            try values.withUnsafeBufferPointer { try sink.add(words: words, values: $0) }
+            report.rows += rows.count
+            batch.removeAll(keepingCapacity: true); rows.removeAll(keepingCapacity: true); words.removeAll(keepingCapacity: true)
+        }
+
+        while dataLines < limit, let pending = try lines.nextLine({ line -> (String, Int, Int)? in
+            var lo = 0, hi = line.count
+            while lo < hi, Tokens.isSpace(line[lo]) { lo += 1 }
+            while hi > lo, Tokens.isSpace(line[hi - 1]) { hi -= 1 }
+            if lo == hi { return nil }
+            var wordEnd = lo
+            while wordEnd < hi, !Tokens.isSpace(line[wordEnd]) { wordEnd += 1 }
+            let wordBytes = UnsafeBufferPointer(rebasing: line[lo..<wordEnd])
+            var word: String
+            if let valid = String(validating: wordBytes, as: UTF8.self) {
+                word = valid
+            } else {
+                if options.utf8 == .strict { throw WordshiftError.invalidUTF8(path: path, line: lines.lineNumber) }
+                word = String(decoding: wordBytes, as: UTF8.self)
+                report.replacedUTF8Lines += 1
+            }
+            if dimension == 0 {  // GloVe text: the first row fixes the dimension
+                let fields = Tokens.split(Array(line[lo..<hi]))
+                dimension = fields.count - 1
+                guard dimension > 0 else {
+                    throw WordshiftError.malformedLine(path: path, line: lines.lineNumber, message: "a word without any values")
+                }
+            }
+            let start = batch.count
+            batch.append(contentsOf: UnsafeBufferPointer(rebasing: line[wordEnd..<hi]))
+            return (word, start, batch.count)
+        }) {
+            guard let (word, start, end) = pending else { report.blankLines += 1; continue }
+            dataLines += 1
+            if !seen.insert(word).inserted {
+                report.duplicates += 1
+                batch.removeSubrange(start..<end)
+                continue
+            }
+            rows.append(PendingRow(start: start, end: end, line: lines.lineNumber))
+            words.append(word)
+            if batch.count >= 1 << 22 || rows.count >= 1 << 14 { try flush() }
+        }
+        try flush()
+        if report.rows == 0 {
+            throw WordshiftError.emptyInput(path: path, message: "no vectors found")
+        }
+        report.dimension = dimension
+        if let declared = report.declaredCount, declared != dataLines, dataLines < limit {
+            let message = "\(path): header declares \(declared) vectors but the file holds \(dataLines)"
+            if options.strictHeader { throw WordshiftError.malformedLine(path: path, line: 1, message: message) }
+            report.warnings.append(message + "; the content was used")
+        }
+        report.finishWarnings()
+        return report
+    }
+
+    /// Parses every pending row's numbers into a row-major array, in parallel.
+    private static func parse(_ batch: [UInt8], _ rows: [PendingRow], dimension: Int, path: String, threads: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: rows.count * dimension)
+        let threadCount = rows.count >= 512 ? threads : 1
+        var errors = [WordshiftError?](repeating: nil, count: max(1, threadCount))
+        batch.withUnsafeBufferPointer { bytes in
+            values.withUnsafeMutableBufferPointer { out in
+                let outBase = SharedPointer(out.baseAddress!)
+                errors.withUnsafeMutableBufferPointer { errs in
+                    let errBase = SharedPointer(errs.baseAddress!)
+                    let source = SharedBytes(bytes)
+                    Parallel.run(threads: threadCount) { worker in
+                        let lo = rows.count * worker / threadCount, hi = rows.count * (worker + 1) / threadCount
+                        for r in lo..<hi {
+                            if let e = parseRow(source.bytes, rows[r], into: outBase.base + r * dimension, dimension: dimension, path: path) {
+                                errBase[worker] = e
+                                return
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let first = errors.compactMap({ $0 }).first { throw first }
+        return values
+    }
+
+    @inline(__always)
+    private static func parseRow(_ bytes: UnsafeBufferPointer<UInt8>, _ row: PendingRow, into out: UnsafeMutablePointer<Float>,
+                                 dimension: Int, path: String) -> WordshiftError? {
+        let base = bytes.baseAddress!
+        var i = row.start
+        var k = 0
+        while true {
+            while i < row.end, Tokens.isSpace(base[i]) { i += 1 }
+            if i >= row.end { break }
+            var j = i
+            while j < row.end, !Tokens.isSpace(base[j]) { j += 1 }
+            if k < dimension {
+                guard let v = DecimalParser.parseFloat(base + i, j - i) else {
+                    let token = String(decoding: UnsafeBufferPointer(start: base + i, count: min(j - i, 40)), as: UTF8.self)
+                    return .malformedLine(path: path, line: row.line,
+                                          message: "value \(k + 1) is not a finite float32 number: \"\(token)\"")
+                }
+                out[k] = v
+            }
+            k += 1
+            i = j
+        }
+        if k != dimension { return .dimensionMismatch(path: path, line: row.line, expected: dimension, found: k) }
+        return nil
+    }
+}
+
+/// Read-only bytes shared by parsing threads.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+}

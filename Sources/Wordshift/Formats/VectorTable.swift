@@ -1,0 +1,32 @@
+/// Words and their vectors in memory, row-major.
+public struct VectorTable: VectorSink, Sendable {
+    public var words: [String] = []
+    public var dimension = 0
+    public var values: [Float] = []
+
+    public init() {}
+
+    public init(words: [String], dimension: Int, values: [Float]) {
+        precondition(values.count == words.count * dimension)
+        self.words = words
+        self.dimension = dimension
+        self.values = values
+    }
+
+    public var count: Int { words.count }
+
+    public func vector(_ i: Int) -> ArraySlice<Float> { values[i * dimension..<(i + 1) * dimension] }
+
+    public mutating func begin(dimension: Int, expectedCount: Int?) throws {
+        self.dimension = dimension
+        if let n = expectedCount, n < 50_000_000 {
+            words.reserveCapacity(n)
+            values.reserveCapacity(n * dimension)
+        }
+    }
+
+    public mutating func add(words batch: [String], values batchValues: UnsafeBufferPointer<Float>) throws {
+        words.append(contentsOf: batch)
+        values.append(contentsOf: batchValues)
+    }
+}

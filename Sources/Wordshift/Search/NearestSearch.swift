@@ -1,0 +1,100 @@
+import COpenBLAS
+
+/// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges;
+/// a batch of queries goes through matrix-matrix products (BLAS sgemm) block by block.
+extension EmbeddingIndex {
+    /// The `k` rows most similar to `query` (any length-`dimension` vector; it is normalised).
+    /// Rows in `excluding` are skipped; only the first `restrict` rows are searched.
+    public func nearest(to query: [Float], k: Int, excluding: Set<Int> = [], restrict: Int? = nil,
+                        threads: Int = Parallel.defaultThreads) -> [Neighbor] {
+        precondition(query.count == dimension, "query length must equal the dimension")
+        let limit = min(count, restrict ?? count)
+        let unitQuery = VectorMath.normalized(query)
+        let want = k + excluding.count
+        let t = limit >= 20_000 ? threads : 1
+        var partial = [TopK](repeating: TopK(k: want), count: t)
+        let dim = dimension
+        unitQuery.withUnsafeBufferPointer { q in
+            let qp = SharedPointer(UnsafeMutablePointer(mutating: q.baseAddress!))
+            partial.withUnsafeMutableBufferPointer { parts in
+                let out = SharedPointer(parts.baseAddress!)
+                let rows = SharedPointer(units.baseAddress!)
+                Parallel.run(threads: t) { w in
+                    let lo = limit * w / t, hi = limit * (w + 1) / t
+                    var top = TopK(k: want)
+                    var threshold = top.threshold
+                    for r in lo..<hi {
+                        let s = VectorMath.dot(qp.base, rows.base + r * dim, dim)
+                        if s > threshold || top.ids.count < want {
+                            top.offer(Int32(r), s)
+                            threshold = top.threshold
+                        }
+                    }
+                    out[w] = top
+                }
+            }
+        }
+        var top = TopK(k: want)
+        for p in partial { top.merge(p) }
+        return finish(top, k: k, excluding: excluding)
+    }
+
+    /// Nearest neighbours of many queries at once (each row of `queries`, row-major,
+    /// `queries.count / dimension` queries). Same results as calling `nearest` per query.
+    public func nearestBatch(queries: [Float], k: Int, excluding: [Set<Int>] = [], restrict: Int? = nil) -> [[Neighbor]] {
+        let m = queries.count / dimension
+        precondition(m * dimension == queries.count, "queries must hold whole vectors")
+        let limit = min(count, restrict ?? count)
+        var unitQueries = [Float](repeating: 0, count: queries.count)
+        for i in 0..<m {
+            let v = VectorMath.normalized(Array(queries[i * dimension..<(i + 1) * dimension]))
+            for j in 0..<dimension { unitQueries[i * dimension + j] = v[j] }
+        }
+        let wants = (0..<m).map { k + (excluding.indices.contains($0) ? excluding[$0].count : 0) }
+        var heaps = wants.map { TopK(k: $0) }
+        let block = 8192
+        var scores = [Float](repeating: 0, count: m * block)
+        var start = 0
+        while start < limit {
+            let rows = min(block, limit - start)
+            unitQueries.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { c in
+                    // C (m × rows) = Q (m × d) · U[start..<start+rows]ᵀ
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(rows), Int32(dimension),
+                                1, q.baseAddress, Int32(dimension), units.baseAddress! + start * dimension, Int32(dimension),
+                                0, c.baseAddress, Int32(rows))
+                }
+            }
+            let s0 = start
+            heaps.withUnsafeMutableBufferPointer { hp in
+                let heapsPtr = SharedPointer(hp.baseAddress!)
+                scores.withUnsafeBufferPointer { c in
+                    let cp = SharedPointer(UnsafeMutablePointer(mutating: c.baseAddress!))
+                    Parallel.forEachRange(count: m, threads: Parallel.defaultThreads) { range in
+                        for i in range {
+                            var top = heapsPtr[i]
+                            var threshold = top.threshold
+                            let row = cp.base + i * rows
+                            for j in 0..<rows where row[j] > threshold || top.ids.count < top.k {
+                                top.offer(Int32(s0 + j), row[j])
+                                threshold = top.threshold
+                            }
+                            heapsPtr[i] = top
+                        }
+                    }
+                }
+            }
+            start += rows
+        }
+        return (0..<m).map { finish(heaps[$0], k: k, excluding: excluding.indices.contains($0) ? excluding[$0] : []) }
+    }
+
+    private func finish(_ top: TopK, k: Int, excluding: Set<Int>) -> [Neighbor] {
+        var out: [Neighbor] = []
+        for (id, score) in top.sorted() where !excluding.contains(id) {
+            out.append(Neighbor(word: words[id], score: score))
+            if out.count == k { break }
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+/// Keeps the `k` highest-scoring ids seen, as a min-heap on score (ties: lower id wins).
+struct TopK {
+    let k: Int
+    private(set) var ids: [Int32] = []
+    private(set) var scores: [Float] = []
+
+    init(k: Int) {
+        self.k = k
+        ids.reserveCapacity(k)
+        scores.reserveCapacity(k)
+    }
+
+    /// The score a candidate must beat once the heap is full.
+    @inline(__always) var threshold: Float { ids.count < k ? -.infinity : scores[0] }
+
+    @inline(__always) private func less(_ a: Int, _ b: Int) -> Bool {
+        scores[a] < scores[b] || (scores[a] == scores[b] && ids[a] > ids[b])
+    }
+
+    @inline(__always)
+    mutating func offer(_ id: Int32, _ score: Float) {
+        if ids.count < k {
+            ids.append(id); scores.append(score)
+            var i = ids.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if less(i, parent) { ids.swapAt(i, parent); scores.swapAt(i, parent); i = parent } else { break }
+            }
+        } else if k > 0, score > scores[0] || (score == scores[0] && id < ids[0]) {
+            ids[0] = id; scores[0] = score
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < ids.count, less(l, m) { m = l }
+                if r < ids.count, less(r, m) { m = r }
+                if m == i { break }
+                ids.swapAt(i, m); scores.swapAt(i, m); i = m
+            }
+        }
+    }
+
+    mutating func merge(_ other: TopK) {
+        for i in 0..<other.ids.count { offer(other.ids[i], other.scores[i]) }
+    }
+
+    /// Best first.
+    func sorted() -> [(id: Int, score: Float)] {
+        zip(ids, scores).map { (Int($0.0), $0.1) }.sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+    }
+}

@@ -1,0 +1,32 @@
+/// Maps query words to rows: exact match first, then (optionally) case-insensitive, within
+/// the first `restrict` rows. Unknown words become `WordshiftError.unknownWord`.
+public struct WordResolver {
+    public let index: EmbeddingIndex
+    public let restrict: Int
+    public let caseInsensitive: Bool
+    private let upper: [String: Int]
+
+    public init(index: EmbeddingIndex, restrict: Int? = nil, caseInsensitive: Bool = false) {
+        self.index = index
+        self.restrict = min(index.count, restrict ?? index.count)
+        self.caseInsensitive = caseInsensitive
+        var map: [String: Int] = [:]
+        if caseInsensitive {
+            map.reserveCapacity(self.restrict)
+            for i in 0..<self.restrict { let u = index.words[i].uppercased(); if map[u] == nil { map[u] = i } }
+        }
+        upper = map
+    }
+
+    /// The row of `word`, or nil.
+    public func row(_ word: String) -> Int? {
+        if caseInsensitive { return upper[word.uppercased()] }
+        if let id = index.id(of: word), id < restrict { return id }
+        return nil
+    }
+
+    public func require(_ word: String) throws -> Int {
+        guard let r = row(word) else { throw WordshiftError.unknownWord(word) }
+        return r
+    }
+}

@@ -1,0 +1,98 @@
+import Dispatch
+
+/// Imports a vector file into a new store and exports a store to a vector file.
+public enum VectorImport {
+    public struct Summary: Codable, Sendable {
+        public var store: String
+        public var report: LoadReport
+        public var sourceSHA256: String
+        public var seconds: Double
+    }
+
+    /// Reads `file` and writes a store at `store`. The store appears only when complete.
+    public static func importFile(_ file: String, to store: String, options: LoadOptions = LoadOptions(),
+                                  quiet: Bool = true) throws -> Summary {
+        let started = System.now()
+        // Hash the source on a second thread while the main one parses.
+        nonisolated(unsafe) var hash: Result<String, Error> = .success("")
+        let hashing = DispatchGroup()
+        if file != "-" {
+            DispatchQueue.global().async(group: hashing) { hash = Result { try SHA256Hasher.hashFile(file) } }
+        }
+        var sink = StoreSink(path: store, quiet: quiet)
+        let report: LoadReport
+        do {
+            report = try VectorFileReader.read(path: file, options: options, into: &sink)
+        } catch {
+            sink.writer?.abandon()
+            hashing.wait()
+            throw error
+        }
+        hashing.wait()
+        guard let writer = sink.writer else { throw WordshiftError.emptyInput(path: file, message: "no vectors found") }
+        writer.setMeta(MetaKey.sourcePath, file)
+        writer.setMeta(MetaKey.sourceSHA256, try hash.get())
+        writer.setMeta(MetaKey.sourceFormat, report.format.rawValue)
+        writer.setMeta(MetaKey.vectorKind, "imported")
+        try writer.finish()
+        sink.progress?.finish()
+        return Summary(store: store, report: report, sourceSHA256: try hash.get(), seconds: System.now() - started)
+    }
+
+    /// Writes every vector of `store` (original lengths restored) to `file` in `format`.
+    public static func export(store: VectorStore, to file: String, format: VectorFormat, quiet: Bool = true) throws -> Int {
+        let writer = try VectorFileWriter(path: file, format: format, count: store.count, dimension: store.dimension)
+        let progress = ProgressBar("export", total: Double(store.count), unit: " vectors", quiet: quiet)
+        do {
+            let s = try store.connection.prepare(
+                "SELECT w.word, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id ORDER BY w.id")
+            var row = [Float](repeating: 0, count: store.dimension)
+            var n = 0
+            while try s.step() {
+                let blob = s.blob(2)
+                guard blob.count == store.dimension * 4 else {
+                    throw WordshiftError.notAStore(path: store.path, message: "vector row \(n) has \(blob.count) bytes")
+                }
+                let norm = Float(s.double(1))
+                row.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
+                for j in 0..<row.count { row[j] *= norm }
+                try row.withUnsafeBufferPointer { try writer.write(word: s.string(0), vector: $0) }
+                n += 1
+                if n & 0x3FFF == 0 { progress.update(Double(n)) }
+            }
+            try writer.finish()
+            progress.finish()
+            return n
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+}
+
+/// Streams loaded vectors into a `StoreWriter`, created once the dimension is known.
+struct StoreSink: VectorSink {
+    let path: String
+    let quiet: Bool
+    var writer: StoreWriter?
+    var progress: ProgressBar?
+
+    init(path: String, quiet: Bool) {
+        self.path = path
+        self.quiet = quiet
+    }
+
+    mutating func begin(dimension: Int, expectedCount: Int?) throws {
+        writer = try StoreWriter(path: path, dimension: dimension)
+        progress = ProgressBar("import", total: expectedCount.map(Double.init), unit: " vectors", quiet: quiet)
+    }
+
+    mutating func add(words: [String], values: UnsafeBufferPointer<Float>) throws {
+        guard let writer else { return }
+        let d = writer.dimension
+        for (i, w) in words.enumerated() {
+            try writer.add(word: w, count: nil, vector: UnsafeBufferPointer(rebasing: values[(i * d)..<((i + 1) * d)]))
+        }
+        progress?.update(Double(writer.count))
+    }
+}

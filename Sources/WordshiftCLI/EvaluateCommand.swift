@@ -1,0 +1,59 @@
+import ArgumentParser
+import Wordshift
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Standard intrinsic evaluations (computed as gensim computes them).",
+        subcommands: [EvaluateAnalogies.self, EvaluateSimilarity.self])
+}
+
+struct EvaluateAnalogies: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analogies", abstract: "Analogy accuracy on a questions-words file, per section.")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "Questions file (`: section` lines, then `a b c d`).") var file: String
+    @Option(name: .long, help: "Use only the N most frequent words (gensim's default 300000).") var restrictVocab = 300_000
+    @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let index = try loadIndex(store, quiet: output.quiet)
+        let r = try AnalogyEvaluation.run(index: index, file: file, restrictVocab: restrictVocab, method: method,
+                                          progress: ProgressBar("analogies", unit: " questions", quiet: output.quiet))
+        if output.json { try JSONOutput.print(r); return }
+        print("section".padding(32) + "correct/attempted  accuracy")
+        for s in r.sections {
+            print(s.name.padding(32) + "\(s.correct)/\(s.attempted)".padding(19) + Format.percent(s.accuracy))
+        }
+        print("semantic".padding(32) + "\(r.semantic.correct)/\(r.semantic.attempted)".padding(19) + Format.percent(r.semantic.accuracy))
+        print("syntactic".padding(32) + "\(r.syntactic.correct)/\(r.syntactic.attempted)".padding(19) + Format.percent(r.syntactic.accuracy))
+        print("total".padding(32) + "\(r.total.correct)/\(r.total.attempted)".padding(19) + Format.percent(r.total.accuracy)
+              + "  (coverage \(Format.percent(r.total.coverage)) of \(r.total.total))")
+    }
+}
+
+struct EvaluateSimilarity: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "similarity", abstract: "Spearman and Pearson correlation on word-similarity sets.")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "Similarity files (TSV, space-separated, SimVerb).") var files: [String]
+    @Option(name: .long, help: "Use only the N most frequent words.") var restrictVocab = 300_000
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var results: [SimilarityEvaluation] }
+
+    func run() throws {
+        let index = try loadIndex(store, quiet: output.quiet)
+        let results = try files.map { try SimilarityEvaluation.run(index: index, file: $0, restrictVocab: restrictVocab) }
+        if output.json { try JSONOutput.print(Result(results: results)); return }
+        print("file".padding(34) + "spearman  pearson   used/pairs")
+        for r in results {
+            let name = r.file.split(separator: "/").last.map(String.init) ?? r.file
+            print(name.padding(34) + Format.fixed(r.spearman, 4).padding(10) + Format.fixed(r.pearson, 4).padding(10) + "\(r.used)/\(r.pairs)")
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Wordshift
+
+/// Opens a store and reads its matrix for search.
+func loadIndex(_ path: String, quiet: Bool) throws -> EmbeddingIndex {
+    let store = try VectorStore(path: path)
+    return try store.loadIndex(progress: ProgressBar("loading", total: Double(store.count), unit: " vectors", quiet: quiet))
+}
+
+struct VectorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "vector", abstract: "Print the vector of a word (one indexed lookup; the matrix is not loaded).")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "Word.") var word: String
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var word: String; var vector: [Float] }
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        guard let v = try s.vector(for: word) else { throw WordshiftError.unknownWord(word) }
+        if output.json { try JSONOutput.print(Result(word: word, vector: v)) } else {
+            print(word + " " + v.map { $0.description }.joined(separator: " "))
+        }
+    }
+}
+
+struct NearestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "nearest", abstract: "Find the words closest (cosine) to each query word.")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "Query words.") var words: [String]
+    @Option(name: .short, help: "Number of neighbours.") var k = 10
+    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var query: String; var neighbors: [Neighbor] }
+
+    func run() throws {
+        guard k > 0 else { throw ValidationError("-k must be positive") }
+        let index = try loadIndex(store, quiet: output.quiet)
+        let resolver = WordResolver(index: index)
+        let ids = try words.map { try resolver.require($0) }
+        let queries = ids.flatMap { index.unitVector($0) }
+        let found = ids.count == 1
+            ? [index.nearest(to: queries, k: k, excluding: [ids[0]], restrict: restrictVocab)]
+            : index.nearestBatch(queries: queries, k: k, excluding: ids.map { [$0] }, restrict: restrictVocab)
+        let results = zip(words, found).map { Result(query: $0, neighbors: $1) }
+        if output.json { try JSONOutput.print(results); return }
+        for r in results {
+            print(r.query + ":")
+            for n in r.neighbors { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }
+        }
+    }
+}
+
+struct AnalogyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analogy", abstract: "Solve A : B :: C : ? (e.g. man king woman → queen).")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "A.") var a: String
+    @Argument(help: "B.") var b: String
+    @Argument(help: "C.") var c: String
+    @Option(name: .short, help: "Number of answers.") var k = 5
+    @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
+    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var a: String; var b: String; var c: String; var method: AnalogyMethod; var answers: [Neighbor] }
+
+    func run() throws {
+        let index = try loadIndex(store, quiet: output.quiet)
+        let r = WordResolver(index: index)
+        let answers = index.analogy(a: try r.require(a), b: try r.require(b), c: try r.require(c), k: k, method: method, restrict: restrictVocab)
+        if output.json { try JSONOutput.print(Result(a: a, b: b, c: c, method: method, answers: answers)); return }
+        print("\(a) : \(b) :: \(c) : ?")
+        for n in answers { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }
+    }
+}
+
+extension AnalogyMethod: ExpressibleByArgument {}
+
+struct SimilarityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "similarity", abstract: "Cosine similarity of two words.")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "First word.") var first: String
+    @Argument(help: "Second word.") var second: String
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var first: String; var second: String; var similarity: Float }
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        guard let a = try s.lookup(first) else { throw WordshiftError.unknownWord(first) }
+        guard let b = try s.lookup(second) else { throw WordshiftError.unknownWord(second) }
+        let sim = VectorMath.dot(a.unit, b.unit)
+        if output.json { try JSONOutput.print(Result(first: first, second: second, similarity: sim)) } else {
+            print(Format.fixed(Double(sim), 4))
+        }
+    }
+}
+
+struct DoesntMatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "doesnt-match", abstract: "Which word fits least with the others?")
+
+    @Argument(help: "Store.") var store: String
+    @Argument(help: "Two or more words.") var words: [String]
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var words: [String]; var odd: String }
+
+    func run() throws {
+        guard words.count >= 2 else { throw ValidationError("give at least two words") }
+        let s = try VectorStore(path: store)
+        var units: [[Float]] = []
+        for w in words {
+            guard let l = try s.lookup(w) else { throw WordshiftError.unknownWord(w) }
+            units.append(l.unit)
+        }
+        let index = EmbeddingIndex(words: words, dimension: s.dimension, vectors: units.flatMap { $0 })
+        let odd = words[index.doesntMatch(Array(0..<words.count)) ?? 0]
+        if output.json { try JSONOutput.print(Result(words: words, odd: odd)) } else { print(odd) }
+    }
+}
