@@ -38,6 +38,6 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "WordshiftBench", dependencies: ["Wordshift"]),
-        .testTarget(name: "WordshiftTests", dependencies: ["Wordshift"]),
+        .testTarget(name: "WordshiftTests", dependencies: ["Wordshift"], exclude: ["Fixtures"]),
     ]
 )

@@ -26,7 +26,7 @@ enum BinaryVectorReader {
             let wordOffset = input.offset
             guard let wordBytes = try input.readUntilSpace(max: 1 << 16) else {
                 throw WordshiftError.malformedBinary(path: path, byteOffset: wordOffset,
-                    message: "file ends after \(report.rows + report.duplicates) of \(declared) vectors (truncated?)")
+                    message: "file ends after \(report.rows + filled + report.duplicates) of \(declared) vectors (truncated?)")
             }
             let word: String
             if let valid = String(validating: wordBytes, as: UTF8.self) {

@@ -27,8 +27,12 @@ enum FormatDetector {
         let rowStart = min(firstEnd + 1, head.count)
         let rowEnd = head[rowStart...].firstIndex(of: 10) ?? head.count
         let row = Array(head[rowStart..<rowEnd])
-        if rowEnd < head.count || rowEnd - rowStart < 4 * dim, isTextRow(row, dimension: dim) { return .word2vecText }
         if rowStart == head.count { return path.hasSuffix(".bin") ? .word2vecBinary : .word2vecText }
+        // Text if the row has no control bytes and is either valid UTF-8 (so a bad number is
+        // reported as a text error) or a word followed by `dim` numbers (a word in a legacy
+        // encoding). Raw float32 bytes almost always hold control bytes or invalid UTF-8.
+        if row.contains(where: { ($0 < 0x20 && $0 != 9 && $0 != 13) || $0 == 0x7F }) { return .word2vecBinary }
+        if String(validating: row, as: UTF8.self) != nil || isNumericRow(row, dimension: dim) { return .word2vecText }
         return .word2vecBinary
     }
 
@@ -41,10 +45,9 @@ enum FormatDetector {
         return (c, d)
     }
 
-    private static func isTextRow(_ row: [UInt8], dimension: Int) -> Bool {
+    private static func isNumericRow(_ row: [UInt8], dimension: Int) -> Bool {
         let fields = Tokens.split(row)
-        guard fields.count == dimension + 1 else { return false }
-        return fields.dropFirst().allSatisfy { f in
+        return fields.count == dimension + 1 && fields.dropFirst().allSatisfy { f in
             f.withUnsafeBufferPointer { DecimalParser.parseDouble($0.baseAddress!, $0.count) != nil }
         }
     }

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Runs the built `wordshift` binary as a user would.
+@Suite struct CLITests {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    @discardableResult
+    func wordshift(_ args: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestData.cliBinary)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    @Test func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: TestData.cliBinary), "build the package first: \(TestData.cliBinary)")
+    }
+
+    @Test func importQueryExportFlow() throws {
+        let dir = TestData.scratchDirectory()
+        let src = try Scratch.file(Scratch.table(500, 8), format: .word2vecText, dir: dir)
+        let store = dir + "/s.sqlite"
+        let imported = try wordshift(["import", src, "--out", store, "--json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try json(imported.stdout) as? [String: Any]
+        #expect((summary?["report"] as? [String: Any])?["rows"] as? Int == 500)
+
+        let near = try wordshift(["nearest", store, "w1", "w2", "-k", "3", "--json"])
+        #expect(near.status == 0)
+        let results = try json(near.stdout) as? [[String: Any]]
+        #expect(results?.count == 2)
+        #expect((results?.first?["neighbors"] as? [Any])?.count == 3)
+
+        let again = try wordshift(["import", src, "--out", store])
+        #expect(again.status != 0 && again.stderr.contains("--force"))
+
+        let exported = try wordshift(["export", store, "--format", "glove", "--out", dir + "/g.txt"])
+        #expect(exported.status == 0)
+        let lines = try String(contentsOfFile: dir + "/g.txt", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 500 && lines[0].hasPrefix("w0 "))
+
+        let info = try wordshift(["info", store, "--json"])
+        let meta = (try json(info.stdout) as? [String: Any])?["meta"] as? [String: String]
+        #expect(meta?["source_format"] == "word2vec-text" && meta?["dimension"] == "8")
+
+        let sim = try wordshift(["similarity", store, "w3", "w3", "--json"])
+        #expect(((try json(sim.stdout) as? [String: Any])?["similarity"] as? Double).map { abs($0 - 1) < 1e-5 } == true)
+    }
+
+    @Test func unknownWordFailsAndNamesIt() throws {
+        let dir = TestData.scratchDirectory()
+        let src = try Scratch.file(Scratch.table(10, 4), format: .word2vecBinary, dir: dir)
+        try wordshift(["import", src, "--out", dir + "/s.sqlite", "--quiet"])
+        for args in [["nearest", dir + "/s.sqlite", "w1", "nosuchword"], ["vector", dir + "/s.sqlite", "nosuchword"],
+                     ["analogy", dir + "/s.sqlite", "w1", "w2", "nosuchword"]] {
+            let r = try wordshift(args)
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("unknown word: \"nosuchword\""), "\(r.stderr)")
+        }
+    }
+
+    @Test func badInputExitsNonZeroWithLocation() throws {
+        let dir = TestData.scratchDirectory()
+        let bad = Scratch.write("2 3\na 1 2 3\nb 1 oops 3\n", name: "bad.vec", in: dir)
+        let r = try wordshift(["import", bad, "--out", dir + "/s.sqlite"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("bad.vec:3"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s.sqlite"))
+        #expect(Scratch.contents(dir) == ["bad.vec"])
+        let missing = try wordshift(["info", dir + "/nope.sqlite"])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.sqlite"))
+        let notStore = try wordshift(["nearest", bad, "a"])
+        #expect(notStore.status != 0 && notStore.stderr.contains("not a Wordshift store"))
+    }
+
+    @Test func helpListsTheCommands() throws {
+        let r = try wordshift(["--help"])
+        #expect(r.status == 0)
+        for c in ["import", "export", "nearest", "analogy", "evaluate", "train"] { #expect(r.stdout.contains(c)) }
+    }
+}

@@ -1,0 +1,87 @@
+import Testing
+@testable import Wordshift
+
+@Suite struct SearchTests {
+    let table = Scratch.table(2_000, 24, seed: 11)
+    var index: EmbeddingIndex { EmbeddingIndex(words: table.words, dimension: table.dimension, vectors: table.values) }
+
+    /// Brute force in Double, for comparison.
+    func bruteForce(_ index: EmbeddingIndex, _ query: [Float], k: Int, excluding: Set<Int>) -> [String] {
+        let q = VectorMath.normalized(query)
+        var scored: [(Int, Double)] = []
+        for r in 0..<index.count where !excluding.contains(r) {
+            var s = 0.0
+            for j in 0..<index.dimension { s += Double(q[j]) * Double(index.unit(r)[j]) }
+            scored.append((r, s))
+        }
+        return scored.sorted { $0.1 > $1.1 }.prefix(k).map { index.words[$0.0] }
+    }
+
+    @Test func nearestMatchesBruteForce() {
+        let idx = index
+        for id in [0, 17, 1_999] {
+            let got = idx.nearest(to: idx.vector(id), k: 10, excluding: [id], threads: 2).map(\.word)
+            #expect(got == bruteForce(idx, idx.vector(id), k: 10, excluding: [id]))
+            #expect(!got.contains(idx.words[id]))
+        }
+    }
+
+    @Test func scoresAreCosinesInDescendingOrder() {
+        let idx = index
+        let found = idx.nearest(to: idx.vector(5), k: 20)
+        #expect(found.first?.word == "w5")
+        #expect(abs((found.first?.score ?? 0) - 1) < 1e-5)
+        #expect(zip(found, found.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
+    @Test func batchEqualsSingleQueries() {
+        let idx = index
+        let ids = [3, 400, 999, 1_500]
+        let batch = idx.nearestBatch(queries: ids.flatMap { idx.vector($0) }, k: 7, excluding: ids.map { [$0] })
+        for (i, id) in ids.enumerated() {
+            let single = idx.nearest(to: idx.vector(id), k: 7, excluding: [id])
+            #expect(batch[i].map(\.word) == single.map(\.word))
+            for (a, b) in zip(batch[i], single) { #expect(abs(a.score - b.score) < 1e-5) }
+        }
+    }
+
+    @Test func restrictSearchesOnlyThePrefix() {
+        let idx = index
+        let found = idx.nearest(to: idx.vector(1_900), k: 5, restrict: 100)
+        #expect(found.allSatisfy { (idx.id(of: $0.word) ?? 9_999) < 100 })
+        #expect(found.count == 5)
+    }
+
+    @Test func analogyOnAConstructedSpace() {
+        // king − man + woman lands on queen when the offsets are parallel.
+        let words = ["man", "woman", "king", "queen", "apple", "car"]
+        let v: [[Float]] = [[1, 0, 0, 0.1], [1, 1, 0, 0.1], [1, 0, 1, 0.1], [1, 1, 1, 0.1], [0, 0, 0, 1], [0, 0.2, 0, 1]]
+        let idx = EmbeddingIndex(words: words, dimension: 4, vectors: v.flatMap { $0 })
+        for method in AnalogyMethod.allCases {
+            let answers = idx.analogy(a: 0, b: 2, c: 1, k: 3, method: method)
+            #expect(answers.first?.word == "queen", "\(method)")
+            #expect(!answers.contains { ["man", "king", "woman"].contains($0.word) })
+        }
+        #expect(idx.doesntMatch([0, 1, 2, 3, 4]) == 4)  // apple
+        #expect(abs(idx.similarity(0, 0) - 1) < 1e-6)
+    }
+
+    @Test func resolverIsCaseInsensitiveWhenAsked() throws {
+        let idx = EmbeddingIndex(words: ["Paris", "paris", "Berlin"], dimension: 1, vectors: [1, 2, 3])
+        #expect(WordResolver(index: idx).row("PARIS") == nil)
+        #expect(WordResolver(index: idx, caseInsensitive: true).row("PARIS") == 0)  // the first one wins
+        #expect(WordResolver(index: idx, restrict: 2, caseInsensitive: true).row("berlin") == nil)
+    }
+
+    @Test func storeIndexEqualsInMemoryIndex() throws {
+        let dir = TestData.scratchDirectory()
+        let src = try Scratch.file(table, format: .word2vecBinary, dir: dir)
+        _ = try VectorImport.importFile(src, to: dir + "/s.sqlite")
+        let fromStore = try VectorStore(path: dir + "/s.sqlite").loadIndex()
+        let idx = index
+        #expect(fromStore.words == idx.words)
+        #expect(fromStore.nearest(to: idx.vector(9), k: 5).map(\.word) == idx.nearest(to: idx.vector(9), k: 5).map(\.word))
+        let one = try #require(try VectorStore(path: dir + "/s.sqlite").lookup("w9"))
+        #expect(one.id == 9 && abs(one.norm - idx.norms[9]) < 1e-5)
+    }
+}
