@@ -23,7 +23,9 @@ public enum VectorImport {
         let report: LoadReport
         do {
             report = try VectorFileReader.read(path: file, options: options, into: &sink)
+            try sink.drain()
         } catch {
+            try? sink.drain()
             sink.writer?.abandon()
             hashing.wait()
             throw error
@@ -70,12 +72,14 @@ public enum VectorImport {
     }
 }
 
-/// Streams loaded vectors into a `StoreWriter`, created once the dimension is known.
+/// Streams loaded vectors into a `StoreWriter`, created once the dimension is known. Rows are
+/// inserted on a background thread so that parsing the next batch overlaps with SQLite.
 struct StoreSink: VectorSink {
     let path: String
     let quiet: Bool
     var writer: StoreWriter?
     var progress: ProgressBar?
+    private let worker = BackgroundWorker(depth: 2)
 
     init(path: String, quiet: Bool) {
         self.path = path
@@ -89,9 +93,26 @@ struct StoreSink: VectorSink {
 
     mutating func add(words: [String], values: UnsafeBufferPointer<Float>) throws {
         guard let writer else { return }
+        let job = InsertJob(writer: writer, words: words, values: Array(values), progress: progress)
+        try worker.submit { try job.run() }
+    }
+
+    /// Waits until every row is in the store.
+    func drain() throws { try worker.drain() }
+}
+
+private struct InsertJob: @unchecked Sendable {
+    let writer: StoreWriter
+    let words: [String]
+    let values: [Float]
+    let progress: ProgressBar?
+
+    func run() throws {
         let d = writer.dimension
-        for (i, w) in words.enumerated() {
-            try writer.add(word: w, count: nil, vector: UnsafeBufferPointer(rebasing: values[(i * d)..<((i + 1) * d)]))
+        try values.withUnsafeBufferPointer { v in
+            for (i, w) in words.enumerated() {
+                try writer.add(word: w, count: nil, vector: UnsafeBufferPointer(rebasing: v[(i * d)..<((i + 1) * d)]))
+            }
         }
         progress?.update(Double(writer.count))
     }

@@ -65,6 +65,13 @@ public final class VectorStore {
         return (s.int(0), unit, Float(s.double(1)))
     }
 
+    /// The word with row id `id`, if any.
+    public func word(at id: Int) throws -> String? {
+        let s = try connection.prepare("SELECT word FROM words WHERE id = ?")
+        try s.bind(1, id)
+        return try s.step() ? s.string(0) : nil
+    }
+
     /// All words in id order (ids are 0-based row numbers).
     public func loadWords() throws -> (words: [String], counts: [Int?]) {
         var words: [String] = [], counts: [Int?] = []

@@ -8,13 +8,15 @@ import Glibc
 public final class ByteReader {
     public let path: String
     private var gz: gzFile?
+    private var plainFD: Int32 = -1
     /// Uncompressed bytes handed out so far.
     public private(set) var offset: Int = 0
 
     public init(path: String) throws {
         self.path = path
+        var fd: Int32 = 0
         if path == "-" {
-            gz = gzdopen(dup(0), "rb")
+            fd = dup(0)
         } else {
             if System.isDirectory(path) {
                 throw WordshiftError.io(path: path, message: "is a directory, expected a file")
@@ -22,16 +24,29 @@ public final class ByteReader {
             guard System.fileExists(path) else {
                 throw WordshiftError.io(path: path, message: "no such file")
             }
-            gz = gzopen(path, "rb")
+            fd = open(path, O_RDONLY)
         }
-        guard let gz else { throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())") }
+        guard fd >= 0 else { throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())") }
+        // Plain files are read with read(2) directly; gzip goes through zlib.
+        var magic: [UInt8] = [0, 0]
+        let peeked = path == "-" ? 0 : pread(fd, &magic, 2, 0)
+        if path != "-" && !(peeked == 2 && magic == [0x1F, 0x8B]) {
+            plainFD = fd
+            return
+        }
+        gz = gzdopen(fd, "rb")
+        guard let gz else { close(fd); throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())") }
         gzbuffer(gz, 1 << 18)
     }
 
-    deinit { if let gz { gzclose(gz) } }
+    deinit {
+        if let gz { gzclose(gz) }
+        if plainFD >= 0 { close(plainFD) }
+    }
 
     /// Reads up to `count` bytes into `buffer`; returns 0 at the end of input.
     public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        if plainFD >= 0 { return try readPlain(into: buffer, count: count) }
         guard let gz else { return 0 }
         var total = 0
         while total < count {
@@ -49,6 +64,21 @@ public final class ByteReader {
         return total
     }
 
+    private func readPlain(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        var total = 0
+        while total < count {
+            let n = Glibc.read(plainFD, buffer + total, count - total)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WordshiftError.io(path: path, message: "read error at byte \(offset + total): \(System.errnoString())")
+            }
+            if n == 0 { break }
+            total += n
+        }
+        offset += total
+        return total
+    }
+
     /// Reads exactly `count` bytes or throws a truncation error that names the offset.
     public func readExactly(into buffer: UnsafeMutableRawPointer, count: Int, what: String) throws {
         let start = offset
@@ -60,5 +90,5 @@ public final class ByteReader {
     }
 
     /// True when the input is gzip-compressed.
-    public var isCompressed: Bool { gz.map { gzdirect($0) == 0 } ?? false }
+    public var isCompressed: Bool { gz != nil }
 }
