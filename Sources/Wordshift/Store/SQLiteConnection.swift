@@ -40,7 +40,7 @@ public final class SQLiteConnection {
 
     /// Runs `body` inside one transaction; rolls back if it throws.
     public func transaction<R>(_ body: () throws -> R) throws -> R {
-        try execute("BEGIN")
+        try execute("BEGIN IMMEDIATE")
         do {
             let r = try body()
             try execute("COMMIT")
