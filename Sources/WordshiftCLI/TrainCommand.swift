@@ -1,7 +1,93 @@
 import ArgumentParser
 import Wordshift
 
+/// `wordshift train`: the whole GloVe pipeline, or one stage of it.
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train GloVe vectors from a raw corpus (not yet implemented).")
-    func run() throws { throw WordshiftError.invalidArgument("train: not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train GloVe vectors from a raw corpus into a store.",
+        discussion: """
+            With no stage named, runs everything: vocabulary, co-occurrences, shuffle, AdaGrad, store.
+              wordshift train --corpus text.txt.gz --out model.sqlite
+            Single stages interoperate with the reference GloVe tools' files:
+              wordshift train vocab   --corpus text.txt --out vocab.txt
+              wordshift train cooccur --corpus text.txt --vocab vocab.txt --out cooccurrence.bin
+              wordshift train glove   --vocab vocab.txt --cooccur cooccurrence.bin --out model.sqlite
+            """,
+        subcommands: [TrainAllCommand.self, TrainVocabCommand.self, TrainCooccurCommand.self, TrainGloVeCommand.self],
+        defaultSubcommand: TrainAllCommand.self
+    )
+}
+
+struct TrainAllCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every stage: corpus to store (the default).")
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Corpus files, directories, .gz files, or - for stdin.")
+    var corpus: [String] = []
+    @Option(name: .long, help: "Store to write.") var out: String
+    @OptionGroup var counting: CountingOptions
+    @OptionGroup var training: GloVeOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var config = try training.apply(to: try counting.config())
+        config.dimension = training.dim
+        let summary = try GloVePipeline.train(corpus: corpus, out: out, config: config, progress: !output.quiet)
+        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+    }
+}
+
+struct TrainVocabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "vocab", abstract: "Count the vocabulary into a vocab.txt (`word count` lines).")
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Corpus files, directories, .gz files, or - for stdin.")
+    var corpus: [String] = []
+    @Option(name: .long, help: "vocab.txt to write.") var out: String
+    @OptionGroup var counting: CountingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: corpus, config: try counting.config(), progress: !output.quiet)
+        try VocabularyFile.write(vocab, to: out)
+        var s = summary
+        s.out = out
+        try TrainReport.finish(s, json: output.json, quiet: output.quiet)
+    }
+}
+
+struct TrainCooccurCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cooccur", abstract: "Count co-occurrences into a cooccurrence.bin (reference format).")
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Corpus files, directories, .gz files, or - for stdin.")
+    var corpus: [String] = []
+    @Option(name: .long, help: "Use this vocab.txt (ids = line order); otherwise count one.") var vocab: String?
+    @Option(name: .customLong("write-vocab"), help: "Also write the counted vocabulary here.") var writeVocab: String?
+    @Option(name: .long, help: "cooccurrence.bin to write.") var out: String
+    @OptionGroup var counting: CountingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let given = try vocab.map { try VocabularyFile.read($0) }
+        let summary = try GloVePipeline.cooccurrences(corpus: corpus, vocabulary: given, out: out, vocabularyOut: writeVocab,
+                                                      config: try counting.config(), progress: !output.quiet)
+        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+    }
+}
+
+struct TrainGloVeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "glove", abstract: "Shuffle and train from a vocab.txt and a cooccurrence.bin.")
+
+    @Option(name: .long, help: "vocab.txt (reference format).") var vocab: String
+    @Option(name: .long, help: "cooccurrence.bin (reference format, 1-based ids).") var cooccur: String
+    @Option(name: .long, help: "Store to write.") var out: String
+    @OptionGroup var training: GloVeOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var config = try training.apply(to: GloVeConfig())
+        config.dimension = training.dim
+        let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFile: cooccur, out: out, config: config,
+                                              progress: !output.quiet)
+        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+    }
 }

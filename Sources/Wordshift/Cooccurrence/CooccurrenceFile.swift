@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The reference tools' `cooccurrence.bin`: records of (int32 word1, int32 word2, float64 value),
+/// little-endian, with 1-based ids into the vocabulary.
+public enum CooccurrenceFile {
+    public final class Writer {
+        public let path: String
+        private let temporaryPath: String
+        private var file: UnsafeMutablePointer<FILE>?
+        private var buffer = [UInt8]()
+        public private(set) var count = 0
+
+        public init(path: String) throws {
+            self.path = path
+            temporaryPath = System.temporarySibling(of: path)
+            TemporaryFiles.register(temporaryPath)
+            guard let f = fopen(temporaryPath, "wb") else {
+                TemporaryFiles.remove(temporaryPath)
+                throw WordshiftError.io(path: path, message: "cannot create: \(System.errnoString())")
+            }
+            file = f
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        deinit { abandon() }
+
+        /// Appends a record with 0-based ids.
+        public func add(_ w1: Int32, _ w2: Int32, _ value: Double) throws {
+            withUnsafeBytes(of: (w1 + 1).littleEndian) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: (w2 + 1).littleEndian) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
+            count += 1
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+
+        private func flush() throws {
+            guard let file else { return }
+            let n = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+            if n != buffer.count { throw WordshiftError.io(path: path, message: "cannot write (disk full?): \(System.errnoString())") }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        public func finish() throws {
+            do {
+                try flush()
+                guard let f = file else { return }
+                file = nil
+                if fclose(f) != 0 { throw WordshiftError.io(path: path, message: "cannot write: \(System.errnoString())") }
+                try System.rename(temporaryPath, to: path)
+                TemporaryFiles.unregister(temporaryPath)
+            } catch {
+                abandon()
+                throw error
+            }
+        }
+
+        public func abandon() {
+            if let f = file { fclose(f) }
+            file = nil
+            TemporaryFiles.remove(temporaryPath)
+        }
+    }
+
+    /// Streams the records of a file as 0-based ids; checks ids against `vocabularySize`.
+    public static func read(_ path: String, vocabularySize: Int, _ body: (Int32, Int32, Double) throws -> Void) throws {
+        let reader = try ByteReader(path: path)
+        let recordSize = 16
+        let capacity = recordSize * 65536
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while true {
+            let n = try reader.read(into: buffer, count: capacity)
+            if n == 0 { break }
+            if n % recordSize != 0 {
+                throw WordshiftError.malformedBinary(path: path, byteOffset: offset + n - n % recordSize,
+                                                     message: "file ends inside a 16-byte record (truncated?)")
+            }
+            var p = 0
+            while p < n {
+                let w1 = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: p, as: Int32.self))
+                let w2 = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: p + 4, as: Int32.self))
+                let x = Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: p + 8, as: UInt64.self)))
+                if w1 < 1 || Int(w1) > vocabularySize || w2 < 1 || Int(w2) > vocabularySize {
+                    throw WordshiftError.malformedBinary(path: path, byteOffset: offset + p,
+                                                         message: "word id \(w1 < 1 || Int(w1) > vocabularySize ? w1 : w2) outside the vocabulary (1...\(vocabularySize))")
+                }
+                if !(x.isFinite && x > 0) {
+                    throw WordshiftError.malformedBinary(path: path, byteOffset: offset + p + 8, message: "co-occurrence value \(x) is not a positive number")
+                }
+                try body(w1 - 1, w2 - 1, x)
+                p += recordSize
+            }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// How co-occurrences are counted.
+public struct CooccurrenceOptions: Codable, Sendable, Equatable {
+    /// Context words on each side (or on the left only).
+    public var window: Int = 15
+    /// Count both (left, right) and (right, left); otherwise only (left word, centre word).
+    public var symmetric: Bool = true
+    /// Weight a pair at distance d by 1/d; otherwise by 1.
+    public var distanceWeighting: Bool = true
+    /// Memory budget in bytes for the counting tables and buffers.
+    public var memoryBytes: Int = 4 << 30
+    /// Where spill runs (and the token id stream) go.
+    public var temporaryDirectory: String = CooccurrenceOptions.defaultTemporaryDirectory
+    /// Most spill files open at once during a merge; more runs are merged in passes.
+    public var maximumOpenRuns: Int = 64
+
+    public init() {}
+
+    public static var defaultTemporaryDirectory: String {
+        if let t = getenv("TMPDIR"), let s = String(validatingCString: t), !s.isEmpty { return s }
+        return "/tmp"
+    }
+
+    /// Parses sizes like `4G`, `512M`, `64K` or plain bytes.
+    public static func parseMemory(_ text: String) throws -> Int {
+        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var digits = Substring(t)
+        if digits.hasSuffix("B") { digits = digits.dropLast() }
+        var scale: Double = 1
+        switch digits.last {
+        case "K": scale = 1024
+        case "M": scale = 1024 * 1024
+        case "G": scale = 1024 * 1024 * 1024
+        case "T": scale = 1024 * 1024 * 1024 * 1024
+        default: break
+        }
+        if scale > 1 { digits = digits.dropLast() }
+        guard let v = Double(digits), v > 0, v.isFinite else {
+            throw WordshiftError.invalidArgument("--memory: cannot read \"\(text)\" (use e.g. 4G, 512M)")
+        }
+        return Int(v * scale)
+    }
+}
+
+import Foundation

@@ -1,0 +1,54 @@
+/// One GloVe AdaGrad step on one co-occurrence, on float32 with SIMD8 lanes. Both vectors are
+/// read before either is written; gradient components are clipped like the reference
+/// (±100 after scaling by the learning rate); a step whose error is NaN or infinite is skipped.
+/// With finite clipped gradients and sums ≥ 1, every applied update is finite.
+enum AdaGradKernel {
+    typealias V8 = SIMD8<Float>
+
+    /// Returns the cost of the pair before the update (0.5 · f(x) · diff²), or 0 when skipped.
+    @inline(__always)
+    static func step(_ r1: UnsafeMutablePointer<Float>, _ r2: UnsafeMutablePointer<Float>, stride: Int,
+                     pair: TrainingPair, eta: Float, clip: Float) -> Float {
+        let a1 = UnsafeMutableRawPointer(r1), a2 = UnsafeMutableRawPointer(r2)
+        let lanes = stride / 8
+        var acc0 = V8(repeating: 0), acc1 = V8(repeating: 0)
+        var c = 0
+        while c + 1 < lanes {
+            acc0 = a1.loadUnaligned(fromByteOffset: c * 32, as: V8.self) * a2.loadUnaligned(fromByteOffset: c * 32, as: V8.self) + acc0
+            acc1 = a1.loadUnaligned(fromByteOffset: c * 32 + 32, as: V8.self) * a2.loadUnaligned(fromByteOffset: c * 32 + 32, as: V8.self) + acc1
+            c += 2
+        }
+        if c < lanes {
+            acc0 = a1.loadUnaligned(fromByteOffset: c * 32, as: V8.self) * a2.loadUnaligned(fromByteOffset: c * 32, as: V8.self) + acc0
+        }
+        let bias = 2 * stride
+        let diff = (acc0 + acc1).sum() + r1[bias] + r2[bias] - pair.logValue
+        var fdiff = pair.weight * diff
+        guard fdiff.isFinite else { return 0 }
+        let cost = 0.5 * fdiff * diff
+        fdiff *= eta
+        let f = V8(repeating: fdiff)
+        let hi = V8(repeating: clip), lo = V8(repeating: -clip)
+        let gOffset = stride * 4
+        for c in 0..<lanes {
+            let o = c * 32
+            let w1 = a1.loadUnaligned(fromByteOffset: o, as: V8.self)
+            let w2 = a2.loadUnaligned(fromByteOffset: o, as: V8.self)
+            let g1 = a1.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
+            let g2 = a2.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
+            var t1 = f * w2
+            var t2 = f * w1
+            t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo)
+            t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo)
+            a1.storeBytes(of: w1 - t1 / g1.squareRoot(), toByteOffset: o, as: V8.self)
+            a2.storeBytes(of: w2 - t2 / g2.squareRoot(), toByteOffset: o, as: V8.self)
+            a1.storeBytes(of: t1 * t1 + g1, toByteOffset: gOffset + o, as: V8.self)
+            a2.storeBytes(of: t2 * t2 + g2, toByteOffset: gOffset + o, as: V8.self)
+        }
+        r1[bias] -= fdiff / r1[bias + 1].squareRoot()
+        r2[bias] -= fdiff / r2[bias + 1].squareRoot()
+        r1[bias + 1] += fdiff * fdiff
+        r2[bias + 1] += fdiff * fdiff
+        return cost
+    }
+}

@@ -1,0 +1,59 @@
+/// Every parameter of a GloVe training run (the defaults are the reference demo's).
+public struct GloVeConfig: Codable, Sendable, Equatable {
+    public enum OutputVectors: String, Codable, Sendable {
+        /// Word + context vector (the reference tools' `-model 2`, their default).
+        case wordPlusContext = "word+context"
+        /// Word vectors only.
+        case wordOnly = "word"
+    }
+
+    public var dimension = 100
+    public var iterations = 15
+    public var xMax = 10.0
+    public var alpha = 0.75
+    public var eta = 0.05
+    public var gradientClip = 100.0
+    public var minCount = 5
+    public var maxVocab: Int? = nil
+    public var threads = Parallel.defaultThreads
+    public var seed: UInt64 = 1
+    public var tokenizer = TokenizerOptions()
+    public var cooccurrence = CooccurrenceOptions()
+    public var output = OutputVectors.wordPlusContext
+    /// Where a checkpoint is written after every iteration (nil: no checkpoints).
+    public var checkpointDirectory: String? = nil
+    /// Continue from the checkpoint in `checkpointDirectory` if there is one.
+    public var resume = false
+
+    public init() {}
+
+    func validate() throws {
+        func bad(_ m: String) -> WordshiftError { WordshiftError.invalidArgument(m) }
+        if dimension < 1 || dimension > 100_000 { throw bad("--dim must be between 1 and 100000") }
+        if iterations < 0 { throw bad("--iter must not be negative") }
+        if !(xMax > 0) { throw bad("--x-max must be positive") }
+        if !(alpha >= 0) { throw bad("--alpha must not be negative") }
+        if !(eta > 0) { throw bad("--eta must be positive") }
+        if minCount < 1 { throw bad("--min-count must be at least 1") }
+        if let m = maxVocab, m < 1 { throw bad("--max-vocab must be at least 1") }
+        if threads < 1 { throw bad("--threads must be at least 1") }
+        if cooccurrence.window < 1 { throw bad("--window must be at least 1") }
+        if resume && checkpointDirectory == nil { throw bad("--resume needs --checkpoint-dir") }
+    }
+
+    /// The parameters as store meta entries (`training.*`).
+    var metaEntries: [(String, String)] {
+        [
+            ("training.method", "glove"),
+            ("training.dim", String(dimension)), ("training.window", String(cooccurrence.window)),
+            ("training.symmetric", String(cooccurrence.symmetric)),
+            ("training.distance_weighting", String(cooccurrence.distanceWeighting)),
+            ("training.min_count", String(minCount)), ("training.max_vocab", maxVocab.map(String.init) ?? "none"),
+            ("training.iter", String(iterations)), ("training.x_max", "\(xMax)"), ("training.alpha", "\(alpha)"),
+            ("training.eta", "\(eta)"), ("training.grad_clip", "\(gradientClip)"),
+            ("training.threads", String(threads)), ("training.seed", String(seed)),
+            ("training.tokenizer", tokenizer.kind.rawValue), ("training.keep_case", String(tokenizer.keepCase)),
+            ("training.memory", String(cooccurrence.memoryBytes)), ("training.vectors", output.rawValue),
+        ]
+    }
+}
