@@ -16,10 +16,7 @@ enum FormatDetector {
         if head.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
             throw WordshiftError.emptyInput(path: path, message: "the file is empty")
         }
-        if head.count >= 4 && Array(head[0..<4]) == fastTextMagic {
-            throw WordshiftError.malformedBinary(path: path, byteOffset: 0,
-                message: "this is a fastText binary model (.bin), not a word2vec file; use its .vec file")
-        }
+        if head.count >= 4 && Array(head[0..<4]) == fastTextMagic { return .fastTextBinary }
         let firstEnd = head.firstIndex(of: 10) ?? head.count
         let firstLine = Array(head[0..<firstEnd])
         guard let (_, dim) = parseHeader(firstLine) else { return .gloveText }

@@ -6,6 +6,9 @@ public enum VectorFileReader {
         let format = try options.format ?? FormatDetector.detect(path: path)
         switch format {
         case .word2vecBinary: return try BinaryVectorReader.read(path: path, options: options, into: &sink)
+        case .fastTextBinary:
+            throw WordshiftError.malformedBinary(path: path, byteOffset: 0,
+                message: "this is a fastText binary model (.bin), not a word2vec file; import it with `wordshift import` (it keeps its subwords) or use its .vec file")
         default: return try TextVectorReader.read(path: path, format: format, options: options, into: &sink)
         }
     }

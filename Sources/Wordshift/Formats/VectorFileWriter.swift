@@ -17,6 +17,9 @@ public final class VectorFileWriter {
 
     /// `count` must be the number of rows that will be written (it goes in the header).
     public init(path: String, format: VectorFormat, count: Int, dimension: Int, threads: Int = Parallel.defaultThreads) throws {
+        guard format != .fastTextBinary else {
+            throw WordshiftError.invalidArgument("writing fastText binary models is not supported; export word2vec-binary or fasttext-vec")
+        }
         self.path = path
         self.format = format
         self.count = count

@@ -4,14 +4,17 @@
 /// - `word2vecBinary`: header `N D\n`, then per row `word`, one space, D little-endian float32,
 ///   and an optional newline (the C tool writes one, gensim none).
 /// - `gloveText`: like word2vec text without the header line.
+/// - `fastTextBinary`: a fastText `.bin` model (read only; it brings its n-gram table).
 public enum VectorFormat: String, CaseIterable, Codable, Sendable {
     case word2vecText = "word2vec-text"
     case word2vecBinary = "word2vec-binary"
     case gloveText = "glove"
     case fastTextVec = "fasttext-vec"
+    /// fastText's binary model (read only): words, n-gram buckets and their vectors.
+    case fastTextBinary = "fasttext-bin"
 
     /// Formats whose files are text.
-    public var isText: Bool { self != .word2vecBinary }
+    public var isText: Bool { self != .word2vecBinary && self != .fastTextBinary }
     /// Whether the file starts with an `N D` header line.
     public var hasHeader: Bool { self != .gloveText }
 
@@ -22,6 +25,7 @@ public enum VectorFormat: String, CaseIterable, Codable, Sendable {
         case "word2vec-binary", "w2v-binary", "binary", "bin": self = .word2vecBinary
         case "glove", "glove-text": self = .gloveText
         case "fasttext-vec", "fasttext", "vec": self = .fastTextVec
+        case "fasttext-bin", "fasttext-binary": self = .fastTextBinary
         default: return nil
         }
     }

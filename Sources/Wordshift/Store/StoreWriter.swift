@@ -74,6 +74,13 @@ public final class StoreWriter {
         count += 1
     }
 
+    /// Runs `body` with the connection of the store under construction (inside its
+    /// transaction), for stages that add their own tables.
+    public func withConnection(_ body: (SQLiteConnection) throws -> Void) throws {
+        guard let connection else { throw WordshiftError.invalidArgument("the store writer is closed") }
+        try body(connection)
+    }
+
     /// Writes the meta table and indexes, commits, and renames the file into place.
     public func finish() throws {
         guard let db = connection else { return }
@@ -81,7 +88,7 @@ public final class StoreWriter {
             if count == 0 { throw WordshiftError.emptyInput(path: path, message: "no vectors to store") }
             setMeta(MetaKey.count, String(count))
             try db.execute(StoreSchema.createIndexes)
-            let put = try db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)")
+            let put = try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
             for (k, v) in meta {
                 try put.bind(1, k); try put.bind(2, v); try put.step(); put.reset()
             }

@@ -12,6 +12,9 @@ public enum VectorImport {
     /// Reads `file` and writes a store at `store`. The store appears only when complete.
     public static func importFile(_ file: String, to store: String, options: LoadOptions = LoadOptions(),
                                   quiet: Bool = true) throws -> Summary {
+        if file != "-", try (options.format ?? VectorFileReader.detectFormat(path: file)) == .fastTextBinary {
+            return try importFastText(file, to: store)
+        }
         let started = System.now()
         // Hash the source on a second thread while the main one parses.
         nonisolated(unsafe) var hash: Result<String, Error> = .success("")
@@ -39,6 +42,39 @@ public enum VectorImport {
         try writer.finish()
         sink.progress?.finish()
         return Summary(store: store, report: report, sourceSHA256: try hash.get(), seconds: System.now() - started)
+    }
+
+    /// Imports a fastText binary model: every word with its vector as fastText computes it
+    /// (own row plus n-gram rows, averaged), and the n-gram table for unseen words.
+    public static func importFastText(_ file: String, to store: String) throws -> Summary {
+        let started = System.now()
+        let model = try FastTextBinaryReader.read(path: file)
+        guard !model.words.isEmpty else { throw WordshiftError.emptyInput(path: file, message: "the model has no words") }
+        let writer = try StoreWriter(path: store, dimension: model.dimension)
+        do {
+            for (i, word) in model.words.enumerated() {
+                try model.wordVector(i).withUnsafeBufferPointer { try writer.add(word: word, count: model.counts[i], vector: $0) }
+            }
+            if model.ngrams.buckets > 0 {
+                let table = NgramTable(ngrams: model.ngrams, dimension: model.dimension, source: "fasttext",
+                                       buckets: Array(0..<model.bucketCount),
+                                       vectors: Array(model.input[(model.words.count * model.dimension)...]))
+                try writer.withConnection { try table.write(to: $0) }
+            }
+            let sha = try SHA256Hasher.hashFile(file)
+            writer.setMeta(MetaKey.sourcePath, file)
+            writer.setMeta(MetaKey.sourceSHA256, sha)
+            writer.setMeta(MetaKey.sourceFormat, "fasttext-bin")
+            writer.setMeta(MetaKey.vectorKind, "fasttext")
+            try writer.finish()
+            var report = LoadReport(path: file, format: .fastTextBinary)
+            report.rows = model.words.count
+            report.dimension = model.dimension
+            return Summary(store: store, report: report, sourceSHA256: sha, seconds: System.now() - started)
+        } catch {
+            writer.abandon()
+            throw error
+        }
     }
 
     /// Writes every vector of `store` (original lengths restored) to `file` in `format`.

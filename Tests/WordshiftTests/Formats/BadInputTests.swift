@@ -106,11 +106,19 @@ import Testing
         guard case .io? = failedImport(TestData.scratchDirectory()).0 else { Issue.record("directory accepted"); return }
     }
 
-    @Test func fastTextBinaryModelIsRecognised() throws {
+    @Test func fastTextBinaryModelIsNotAWord2vecFile() throws {
         let path = TestData.path("vectors/fasttext-binary/crime-and-punishment.bin")
         try #require(TestData.exists("vectors/fasttext-binary/crime-and-punishment.bin"))
-        guard case let .malformedBinary(_, 0, message)? = failedImport(path).0 else { Issue.record("accepted"); return }
-        #expect(message.contains("fastText"))
+        var table = VectorTable()
+        do {
+            _ = try VectorFileReader.read(path: path, into: &table)
+            Issue.record("a fastText model was read as plain vectors")
+        } catch let WordshiftError.malformedBinary(_, offset, message) {
+            #expect(offset == 0 && message.contains("fastText binary model"))
+        }
+        guard case .malformedBinary? = failedImport(path, options: LoadOptions(format: .word2vecBinary)).0 else {
+            Issue.record("--format word2vec-binary accepted a fastText model"); return
+        }
     }
 
     @Test func notAStore() {
