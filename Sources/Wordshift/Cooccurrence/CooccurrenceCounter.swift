@@ -26,7 +26,7 @@ final class CooccurrenceCounter {
         self.options = options
         scale = WeightScale(window: options.window, distanceWeighting: options.distanceWeighting)
         let budget = max(options.memoryBytes, 1 << 12)
-        dense = DenseCooccurrenceTable(vocabularySize: vocabularySize, bytes: min(budget / 4, 256 << 20))
+        dense = DenseCooccurrenceTable(vocabularySize: vocabularySize, bytes: min(budget / 4, 96 << 20))
         bufferCapacity = max(64, min(budget / 8, 64 << 20) / 16)
         buffer = .allocate(capacity: bufferCapacity)
         memoryRunBudget = max(budget / 2, 1024)
@@ -86,7 +86,23 @@ final class CooccurrenceCounter {
         let run = MemoryRun(copying: buffer, count: n)
         memoryRuns.append(run)
         memoryRunBytes += run.bytes
-        if memoryRunBytes > memoryRunBudget { try spillMemoryRuns() }
+        if memoryRunBytes > memoryRunBudget {
+            try spillMemoryRuns()
+        } else if memoryRuns.count >= 8 {
+            try mergeMemoryRuns()
+        }
+    }
+
+    /// Merges the in-memory runs into one, which drops keys repeated across runs.
+    private func mergeMemoryRuns() throws {
+        let merged = try EntryMerge(memoryRuns)
+        let total = memoryRuns.reduce(0) { $0 + $1.count }
+        let scratch = UnsafeMutablePointer<CooccurrenceEntry>.allocate(capacity: max(1, total))
+        defer { scratch.deallocate() }
+        var n = 0
+        while let e = try merged.next() { scratch[n] = e; n += 1 }
+        memoryRuns = [MemoryRun(copying: scratch, count: n)]
+        memoryRunBytes = n * 16
     }
 
     private func spillMemoryRuns() throws {

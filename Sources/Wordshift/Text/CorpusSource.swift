@@ -11,9 +11,13 @@ public final class CorpusSource {
     /// Uncompressed bytes read so far.
     public private(set) var bytesRead = 0
     private let hasher = SHA256Hasher()
-    public static let chunkSize = 1 << 20
+    let chunkSize: Int
 
-    public init(inputs: [String]) throws {
+    public convenience init(inputs: [String]) throws { try self.init(inputs: inputs, chunkSize: 1 << 20) }
+
+    /// `chunkSize` (≥ 8) only matters to tests of chunk boundaries.
+    init(inputs: [String], chunkSize: Int) throws {
+        self.chunkSize = max(8, chunkSize)
         guard !inputs.isEmpty else { throw WordshiftError.invalidArgument("no corpus given (use --corpus PATH, or - for stdin)") }
         var files: [String] = []
         for input in inputs {
@@ -56,7 +60,7 @@ public final class CorpusSource {
 
     /// Streams every file: `chunk` gets consecutive pieces of a file, `endOfFile` follows each file.
     public func stream(chunk: (UnsafeRawBufferPointer) throws -> Void, endOfFile: () throws -> Void) throws {
-        let capacity = CorpusSource.chunkSize
+        let capacity = chunkSize
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 8, alignment: 16)
         defer { buffer.deallocate() }
         for path in files {

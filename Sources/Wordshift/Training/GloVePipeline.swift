@@ -14,12 +14,13 @@ public enum GloVePipeline {
         guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
 
         var t = System.now()
-        var pairs: [TrainingPair] = []
+        var collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
                                                    options: config.cooccurrence, quiet: !progress) { w1, w2, x in
-            pairs.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+            collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
+        var pairs = collector.finish()
         counted.stream?.close()
         summary.stageSeconds["cooccur"] = System.now() - t
         note(progress, "co-occurrence: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["cooccur"] ?? 0))")
@@ -97,11 +98,12 @@ public enum GloVePipeline {
         var t = System.now()
         let vocab = try VocabularyFile.read(vocabularyFile)
         summary.vocabularySize = vocab.count
-        var pairs: [TrainingPair] = []
+        var collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         try CooccurrenceFile.read(cooccurrenceFile, vocabularySize: vocab.count) { w1, w2, x in
-            pairs.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+            collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
+        var pairs = collector.finish()
         summary.pairs = pairs.count
         summary.stageSeconds["read"] = System.now() - t
         guard !pairs.isEmpty else { throw WordshiftError.emptyInput(path: cooccurrenceFile, message: "no co-occurrence records") }

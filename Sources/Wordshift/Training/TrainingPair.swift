@@ -30,3 +30,31 @@ enum PairShuffle {
         }
     }
 }
+
+/// Collects pairs in fixed-size chunks, then moves them into one exactly-sized array, so that
+/// collecting never holds two large copies at once (unlike growing one array by doubling).
+struct PairCollector {
+    private var chunks: [[TrainingPair]] = []
+    private var current: [TrainingPair] = []
+    private static let chunkSize = 1 << 18
+    private(set) var count = 0
+
+    mutating func append(_ p: TrainingPair) {
+        if current.isEmpty { current.reserveCapacity(PairCollector.chunkSize) }
+        current.append(p)
+        count += 1
+        if current.count == PairCollector.chunkSize { chunks.append(current); current = [] }
+    }
+
+    mutating func finish() -> [TrainingPair] {
+        if !current.isEmpty { chunks.append(current); current = [] }
+        var all: [TrainingPair] = []
+        all.reserveCapacity(count)
+        for i in chunks.indices {
+            all.append(contentsOf: chunks[i])
+            chunks[i] = []
+        }
+        chunks = []
+        return all
+    }
+}

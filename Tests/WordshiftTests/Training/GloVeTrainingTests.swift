@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import Wordshift
+
+@Suite("Training: GloVe")
+struct GloVeTrainingTests {
+    @Test func sameSeedOneThreadIsBitIdentical() throws {
+        let path = try TrainingFixtures.wikiHead(bytes: 40_000)
+        let a = path + ".a.sqlite", b = path + ".b.sqlite", c = path + ".c.sqlite"
+        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config(), progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config(), progress: false)
+        var other = TrainingFixtures.config()
+        other.seed = 7
+        _ = try GloVePipeline.train(corpus: [path], out: c, config: other, progress: false)
+        let va = try TrainingFixtures.vectors(a)
+        #expect(va.count > 100)
+        #expect(va == (try TrainingFixtures.vectors(b)))
+        #expect(va != (try TrainingFixtures.vectors(c)))
+    }
+
+    @Test func costDecreasesAndSummaryIsComplete() throws {
+        let path = try TrainingFixtures.wikiHead(bytes: 40_000)
+        let s = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: TrainingFixtures.config(threads: 2, iterations: 5),
+                                        progress: false)
+        #expect(s.iterations.count == 5)
+        for (x, y) in zip(s.iterations, s.iterations.dropFirst()) { #expect(y.cost < x.cost) }
+        #expect(s.iterations.allSatisfy { $0.cost.isFinite })
+        #expect(s.pairs > 0 && s.vocabularySize > 100 && s.tokens > 5000)
+        let store = try VectorStore(path: path + ".sqlite")
+        #expect(store.meta["training.window"] == "5")
+        #expect(store.meta["training.dim"] == "12")
+        #expect(store.meta["corpus_sha256"]?.count == 64)
+        #expect(store.count == s.vocabularySize)
+    }
+
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let path = try TrainingFixtures.wikiHead(bytes: 40_000)
+        let dir = TestData.scratchDirectory("wordshift-ckpt")
+        var first = TrainingFixtures.config(iterations: 2)
+        first.checkpointDirectory = dir
+        _ = try GloVePipeline.train(corpus: [path], out: path + ".part.sqlite", config: first, progress: false)
+        var resumed = TrainingFixtures.config(iterations: 4)
+        resumed.checkpointDirectory = dir
+        resumed.resume = true
+        let s = try GloVePipeline.train(corpus: [path], out: path + ".resumed.sqlite", config: resumed, progress: false)
+        #expect(s.resumedFromIteration == 2)
+        #expect(s.iterations.map(\.iteration) == [1, 2, 3, 4])
+        _ = try GloVePipeline.train(corpus: [path], out: path + ".full.sqlite", config: TrainingFixtures.config(iterations: 4), progress: false)
+        #expect(try TrainingFixtures.vectors(path + ".resumed.sqlite") == (try TrainingFixtures.vectors(path + ".full.sqlite")))
+
+        var changed = resumed
+        changed.xMax = 50
+        #expect(throws: WordshiftError.self) {
+            _ = try GloVePipeline.train(corpus: [path], out: path + ".bad.sqlite", config: changed, progress: false)
+        }
+    }
+
+    @Test func referenceFilesTrainTheSameModel() throws {
+        let path = try TrainingFixtures.wikiHead(bytes: 40_000)
+        let dir = TestData.scratchDirectory("wordshift-interop")
+        var config = TrainingFixtures.config()
+        config.tokenizer = TokenizerOptions(kind: .whitespace)
+        _ = try GloVePipeline.cooccurrences(corpus: [path], vocabulary: nil, out: dir + "/cooccurrence.bin",
+                                            vocabularyOut: dir + "/vocab.txt", config: config, progress: false)
+        _ = try GloVePipeline.train(vocabularyFile: dir + "/vocab.txt", cooccurrenceFile: dir + "/cooccurrence.bin",
+                                    out: dir + "/files.sqlite", config: config, progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: dir + "/direct.sqlite", config: config, progress: false)
+        // float64 values in the file become the same float32 log and weight: same model.
+        #expect(try TrainingFixtures.vectors(dir + "/files.sqlite") == (try TrainingFixtures.vectors(dir + "/direct.sqlite")))
+        let vocab = try VocabularyFile.read(dir + "/vocab.txt")
+        let (counted, _) = try GloVePipeline.vocabulary(corpus: [path], config: config, progress: false)
+        #expect(vocab == counted)
+        #expect(TrainingFixtures.listing(dir).sorted() == ["cooccurrence.bin", "direct.sqlite", "files.sqlite", "vocab.txt"])
+    }
+
+    @Test func seededRandomIsReproducibleAndUniform() {
+        var a = SeededRandom(seed: 1), b = SeededRandom(seed: 1)
+        var sum = 0.0
+        for _ in 0..<10_000 {
+            let x = a.nextUnitFloat()
+            #expect(x == b.nextUnitFloat())
+            #expect(x >= 0 && x < 1)
+            sum += Double(x)
+        }
+        #expect(abs(sum / 10_000 - 0.5) < 0.02)
+        for _ in 0..<1000 { #expect(a.next(below: 7) < 7) }
+    }
+}
