@@ -17,6 +17,7 @@ struct WordshiftCommand: ParsableCommand {
             ImportCommand.self, ExportCommand.self, InfoCommand.self,
             VectorCommand.self, NearestCommand.self, AnalogyCommand.self,
             SimilarityCommand.self, DoesntMatchCommand.self, EvaluateCommand.self,
+            ClassifyCommand.self,
         ]
     )
 }

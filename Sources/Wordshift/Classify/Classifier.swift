@@ -1,0 +1,75 @@
+/// Training entry point: labeled data in, a head (not yet saved) and its report out.
+public enum Classifier {
+    public struct Result: Sendable {
+        public var head: ClassifierHead
+        public var training: HogwildTrainer.Report
+        /// Metrics on the validation data (the file, or the held-out split).
+        public var validation: ClassificationMetrics?
+        public var trainCount: Int
+        public var validCount: Int
+    }
+
+    /// Extra examples for adaptation methods: unlabeled target text (for the domain
+    /// classifier) and weighted labeled examples (pseudo-labels, few-shot target labels).
+    public struct Extra: Sendable {
+        public var unlabeled: [String] = []
+        public var labeled: LabeledDataset?
+        public var labeledWeight: Float = 1
+        public var adversarialWeight: Float = 0
+        public init() {}
+    }
+
+    /// Trains a head over `index` (the store's vectors). Without `valid`, a seeded
+    /// `config.validFraction` of `train` is held out for early stopping.
+    public static func train(index: EmbeddingIndex, train: LabeledDataset, valid: LabeledDataset? = nil,
+                             config: ClassifierConfig, extra: Extra = Extra(), progress: ProgressBar? = nil) throws -> Result {
+        try LabeledDataReader.requireTwoClasses(train)
+        guard config.dimension == index.dimension, config.features.storeCount == index.count else {
+            throw WordshiftError.invalidArgument("configuration has dimension \(config.dimension) over \(config.features.storeCount) words; the store has \(index.dimension) over \(index.count)")
+        }
+        guard config.epochs > 0, config.learningRate > 0, config.features.buckets >= 0, config.hidden >= 0 else {
+            throw WordshiftError.invalidArgument("epochs and learning rate must be positive; buckets and hidden not negative")
+        }
+        var labels = train.labels
+        if let l = extra.labeled { for name in l.labels where !labels.contains(name) { labels.append(name) } }
+        var trainPart = train.relabeled(to: labels)
+        var validPart = valid?.relabeled(to: labels)
+        if validPart == nil && config.validFraction > 0 && train.count >= 20 {
+            var rng = SeededRandom(seed: config.seed ^ 0xDA7A)
+            var idx = Array(0..<train.count)
+            idx.shuffle(using: &rng)
+            let k = max(1, Int(Double(train.count) * config.validFraction))
+            validPart = trainPart.subset(Array(idx[..<k]).sorted())
+            trainPart = trainPart.subset(Array(idx[k...]).sorted())
+        }
+        let lookup: @Sendable (String) -> Int? = { index.id(of: $0) }
+        let threads = max(1, config.threads)
+        var set = TrainingSet()
+        set.append(EncodedDocs.encode(trainPart.texts, config: config.features, lookup: lookup, threads: threads),
+                   labels: trainPart.labelIDs)
+        if let l = extra.labeled {
+            let part = l.relabeled(to: labels)
+            set.append(EncodedDocs.encode(part.texts, config: config.features, lookup: lookup, threads: threads),
+                       labels: part.labelIDs, weight: extra.labeledWeight, domain: 1)
+        }
+        if config.balanceClasses { set.balance(classes: labels.count) }
+        if !extra.unlabeled.isEmpty {
+            set.append(EncodedDocs.encode(extra.unlabeled, config: config.features, lookup: lookup, threads: threads),
+                       labels: [Int](repeating: -1, count: extra.unlabeled.count), domain: 1)
+        }
+        let model = ClassifierModel(config: config, labelCount: labels.count, vectors: index)
+        model.markTouched(set.docs)
+        model.initialiseTrainable(seed: config.seed)
+        let validDocs = validPart.map { EncodedDocs.encode($0.texts, config: config.features, lookup: lookup, threads: threads) }
+        let trainer = HogwildTrainer(adversarialWeight: extra.adversarialWeight, progress: progress)
+        let report = trainer.train(model, on: set, valid: validDocs.flatMap { d in validPart.map { (d, $0.labelIDs) } })
+        let head = ClassifierHead(labels: labels, model: model, vectors: index)
+        var metrics: ClassificationMetrics?
+        if let validPart, let validDocs {
+            let p = model.predict(validDocs, threads: threads)
+            metrics = ClassificationMetrics(labels: labels, gold: validPart.labelIDs,
+                                            predicted: (0..<validPart.count).map { ArgMax.of(p, row: $0, width: labels.count) })
+        }
+        return Result(head: head, training: report, validation: metrics, trainCount: trainPart.count, validCount: validPart?.count ?? 0)
+    }
+}

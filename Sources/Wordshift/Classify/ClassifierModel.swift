@@ -1,0 +1,172 @@
+/// The parameters of a fastText-style head: an input matrix (store rows + hashed rows), an
+/// optional tanh hidden layer, a softmax output layer and, for adversarial adaptation, a
+/// logistic domain classifier on the averaged input. Plain buffers shared by Hogwild threads.
+public final class ClassifierModel: @unchecked Sendable {
+    public let config: ClassifierConfig
+    public let labelCount: Int
+    public let dimension: Int
+    public let rows: Int
+    /// rows × dimension
+    let input: UnsafeMutableBufferPointer<Float>
+    /// hidden × dimension, hidden
+    let w1: UnsafeMutableBufferPointer<Float>
+    let b1: UnsafeMutableBufferPointer<Float>
+    /// labels × width (width = hidden or dimension), labels
+    let w2: UnsafeMutableBufferPointer<Float>
+    let b2: UnsafeMutableBufferPointer<Float>
+    /// dimension + 1 (weights, bias)
+    let domain: UnsafeMutableBufferPointer<Float>
+    /// Rows that training data touched (the only non-store rows worth saving).
+    var touched: [Bool]
+
+    public var width: Int { config.hidden > 0 ? config.hidden : dimension }
+    /// First input row that training may change.
+    var firstTrainableRow: Int { config.freeze ? config.features.storeCount : 0 }
+
+    static func buffer(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
+        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
+        b.initialize(repeating: 0)
+        return b
+    }
+
+    /// Zeroed parameters; the store's vectors fill rows 0..<storeCount when `vectors` is given.
+    init(config: ClassifierConfig, labelCount: Int, vectors: EmbeddingIndex?) {
+        self.config = config
+        self.labelCount = labelCount
+        dimension = config.dimension
+        rows = config.features.rows
+        input = Self.buffer(rows * dimension)
+        w1 = Self.buffer(config.hidden * dimension)
+        b1 = Self.buffer(config.hidden)
+        w2 = Self.buffer(labelCount * (config.hidden > 0 ? config.hidden : config.dimension))
+        b2 = Self.buffer(labelCount)
+        domain = Self.buffer(dimension + 1)
+        touched = [Bool](repeating: false, count: rows)
+        if let vectors { loadStoreRows(vectors) }
+    }
+
+    deinit {
+        for b in [input, w1, b1, w2, b2, domain] { b.deallocate() }
+    }
+
+    /// Copies the store's original vectors into rows 0..<storeCount.
+    func loadStoreRows(_ index: EmbeddingIndex) {
+        let n = min(index.count, config.features.storeCount)
+        for r in 0..<n {
+            let norm = index.norms[r]
+            let src = index.unit(r), dst = input.baseAddress! + r * dimension
+            for j in 0..<dimension { dst[j] = src[j] * norm }
+        }
+    }
+
+    /// Random initial values for touched hashed rows and the hidden layer (seeded per row,
+    /// so the result does not depend on thread count).
+    func initialiseTrainable(seed: UInt64) {
+        let d = dimension
+        let scale = 1 / Float(d)
+        for r in config.features.storeCount..<rows where touched[r] {
+            var rng = SeededRandom(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+            let p = input.baseAddress! + r * d
+            for j in 0..<d { p[j] = (rng.nextUnitFloat() * 2 - 1) * scale }
+        }
+        if config.hidden > 0 {
+            var rng = SeededRandom(seed: seed ^ 0xA5A5_5A5A)
+            let s = (6 / Float(d + config.hidden)).squareRoot()
+            for i in 0..<w1.count { w1[i] = (rng.nextUnitFloat() * 2 - 1) * s }
+        }
+    }
+
+    /// Marks the rows of `docs` as touched.
+    func markTouched(_ docs: EncodedDocs) {
+        for r in docs.rows where r >= 0 && Int(r) < rows { touched[Int(r)] = true }
+    }
+
+    /// Averages the input rows of one document into `x`; returns the row count used.
+    @inline(__always)
+    func average(_ docRows: UnsafeBufferPointer<Int32>, into x: UnsafeMutablePointer<Float>) -> Int {
+        let d = dimension
+        x.initialize(repeating: 0, count: d)
+        var n = 0
+        let base = input.baseAddress!
+        for r in docRows where r >= 0 && Int(r) < rows {
+            DenseKernels.add(base + Int(r) * d, x, d)
+            n += 1
+        }
+        if n > 1 {
+            let inv = 1 / Float(n)
+            for j in 0..<d { x[j] *= inv }
+        }
+        return n
+    }
+
+    /// Class probabilities from an averaged input `x`; `z` receives the hidden activations.
+    @inline(__always)
+    func probabilities(x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        let d = dimension, h = config.hidden
+        var top: UnsafePointer<Float> = x
+        if h > 0 {
+            for k in 0..<h { z[k] = tanhf(DenseKernels.dot(w1.baseAddress! + k * d, x, d) + b1[k]) }
+            top = UnsafePointer(z)
+        }
+        let w = width
+        for c in 0..<labelCount { out[c] = DenseKernels.dot(w2.baseAddress! + c * w, top, w) + b2[c] }
+        DenseKernels.softmax(out, labelCount)
+    }
+
+    /// Probabilities for every document (rows of `labelCount`), on `threads` threads.
+    public func predict(_ docs: EncodedDocs, threads: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: docs.count * labelCount)
+        let L = labelCount
+        out.withUnsafeMutableBufferPointer { ob in
+            let shared = SharedPointer(ob.baseAddress!)
+            docs.rows.withUnsafeBufferPointer { rb in
+                Parallel.forEachRange(count: docs.count, threads: threads) { range in
+                    let x = UnsafeMutablePointer<Float>.allocate(capacity: dimension + width)
+                    defer { x.deallocate() }
+                    for i in range {
+                        let doc = UnsafeBufferPointer(rebasing: rb[docs.offsets[i]..<docs.offsets[i + 1]])
+                        _ = average(doc, into: x)
+                        probabilities(x: x, z: x + dimension, out: shared.base + i * L)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Averaged input of every document (n × dimension): the document features.
+    public func features(_ docs: EncodedDocs, threads: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: docs.count * dimension)
+        let d = dimension
+        out.withUnsafeMutableBufferPointer { ob in
+            let shared = SharedPointer(ob.baseAddress!)
+            docs.rows.withUnsafeBufferPointer { rb in
+                Parallel.forEachRange(count: docs.count, threads: threads) { range in
+                    for i in range {
+                        _ = average(UnsafeBufferPointer(rebasing: rb[docs.offsets[i]..<docs.offsets[i + 1]]), into: shared.base + i * d)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Copies every parameter from `other` (same shape).
+    func copy(from other: ClassifierModel) {
+        for (dst, src) in [(input, other.input), (w1, other.w1), (b1, other.b1), (w2, other.w2), (b2, other.b2), (domain, other.domain)] {
+            dst.baseAddress!.update(from: src.baseAddress!, count: min(dst.count, src.count))
+        }
+        touched = other.touched
+    }
+
+    /// A parameter copy of the same shape.
+    func clone() -> ClassifierModel {
+        let m = ClassifierModel(config: config, labelCount: labelCount, vectors: nil)
+        m.copy(from: self)
+        return m
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

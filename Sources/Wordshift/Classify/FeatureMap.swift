@@ -1,0 +1,99 @@
+/// Text → input-row ids. Each distinct token string is resolved once (exact store word, then
+/// lower-case store word, else a hashed bucket of the lower-case form, plus its character
+/// n-grams with `subwords`) and cached.
+public final class FeatureMap {
+    public let config: FeatureConfig
+    let lookup: (String) -> Int?
+    private var cache: [String: [Int32]] = [:]
+    private let ngrams: CharNgrams
+
+    /// `lookup` gives the store row of a word (nil if absent).
+    public init(config: FeatureConfig, lookup: @escaping (String) -> Int?) {
+        self.config = config
+        self.lookup = lookup
+        ngrams = CharNgrams(minN: config.minN, maxN: config.maxN, buckets: max(1, config.buckets))
+    }
+
+    /// The rows of one token: first its word row, then any subword rows.
+    func rows(of token: String) -> [Int32] {
+        if let r = cache[token] { return r }
+        var out: [Int32] = []
+        if let id = lookup(token) {
+            out.append(Int32(id))
+        } else {
+            let lower = TextTokens.lowercased(token)
+            if lower != token, let id = lookup(lower) {
+                out.append(Int32(id))
+            } else if config.buckets > 0 {
+                let h = CharNgrams.fnv1a(lower.utf8) % UInt32(config.buckets)
+                out.append(Int32(config.storeCount + Int(h)))
+                if config.subwords {
+                    for b in ngrams.buckets(of: lower) { out.append(Int32(config.storeCount + b)) }
+                }
+            }
+        }
+        cache[token] = out
+        return out
+    }
+
+    /// Input rows of a text: every token's rows, then hashed word n-grams of 2...wordNgrams.
+    public func encode(_ text: String) -> [Int32] {
+        var out: [Int32] = []
+        var heads: [UInt64] = []
+        TextTokens.forEach(text) { bytes in
+            let token = String(decoding: bytes, as: UTF8.self)
+            let r = rows(of: token)
+            out += r
+            heads.append(UInt64(UInt32(bitPattern: r.first ?? -1)))
+        }
+        if config.wordNgrams >= 2 && config.buckets > 0 && heads.count >= 2 {
+            let B = UInt64(config.buckets)
+            for i in 0..<heads.count {
+                var h = heads[i]
+                var j = i + 1
+                while j < heads.count && j < i + config.wordNgrams {
+                    h = h &* 116_049_371 &+ heads[j]
+                    out.append(Int32(config.storeCount + Int(h % B)))
+                    j += 1
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Documents as one flat array of input rows with offsets.
+public struct EncodedDocs: Sendable {
+    public var offsets: [Int] = [0]
+    public var rows: [Int32] = []
+    public var count: Int { offsets.count - 1 }
+
+    public init() {}
+
+    public mutating func append(_ r: [Int32]) { rows += r; offsets.append(rows.count) }
+
+    public mutating func append(_ other: EncodedDocs) {
+        let base = rows.count
+        rows += other.rows
+        offsets += other.offsets.dropFirst().map { $0 + base }
+    }
+
+    /// Encodes `texts` on `threads` threads (one cache per thread); the result is in order.
+    public static func encode(_ texts: [String], config: FeatureConfig, lookup: @escaping @Sendable (String) -> Int?,
+                              threads: Int) -> EncodedDocs {
+        let t = max(1, min(threads, texts.count / 500 + 1))
+        var parts = [EncodedDocs](repeating: EncodedDocs(), count: t)
+        parts.withUnsafeMutableBufferPointer { buf in
+            let shared = SharedPointer(buf.baseAddress!)
+            Parallel.run(threads: t) { w in
+                let map = FeatureMap(config: config, lookup: lookup)
+                var part = EncodedDocs()
+                for i in (texts.count * w / t)..<(texts.count * (w + 1) / t) { part.append(map.encode(texts[i])) }
+                shared[w] = part
+            }
+        }
+        var all = EncodedDocs()
+        for p in parts { all.append(p) }
+        return all
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Wordshift
+
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify", abstract: "Text classification heads on a store's vectors, and domain adaptation.",
+        subcommands: [ClassifyTrain.self, ClassifyPredict.self, ClassifyEvaluate.self, ClassifyList.self, ClassifyAdapt.self])
+}
+
+/// Model and training options shared by `train` and `adapt`.
+struct HeadOptions: ParsableArguments {
+    @Flag(name: .long, help: "Keep the store's vectors fixed (hashed rows still train).") var freeze = false
+    @Flag(name: .long, help: "Fine-tune the store's vectors (the default).") var fineTune = false
+    @Flag(name: .long, help: "Add character n-grams of words missing from the store.") var subwords = false
+    @Option(name: .long, help: "Longest word n-gram (1: unigrams only).") var wordNgrams = 1
+    @Option(name: .long, help: "Hidden tanh units (0: none).") var hidden = 0
+    @Option(name: .long, help: "Epochs.") var epochs = 5
+    @Option(name: .long, help: "Initial learning rate (decays linearly to 0).") var lr: Float = 0.1
+    @Option(name: .long, help: "Hash buckets for unknown words and n-grams.") var buckets = 1 << 19
+    @Option(name: .long, help: "Worker threads.") var threads = Parallel.defaultThreads
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .long, help: "Share held out for early stopping when no --valid is given (0: none).") var validFraction = 0.05
+    @Flag(name: .long, help: "Do not weight classes by inverse frequency.") var noBalance = false
+
+    func config(for store: VectorStore) throws -> ClassifierConfig {
+        if freeze && fineTune { throw ValidationError("--freeze and --fine-tune exclude each other") }
+        guard store.count > 0 else { throw WordshiftError.emptyInput(path: store.path, message: "the store has no vectors") }
+        guard wordNgrams >= 1, hidden >= 0, epochs >= 1, lr > 0, buckets >= 0, threads >= 1,
+              validFraction >= 0, validFraction < 1 else {
+            throw ValidationError("need --word-ngrams ≥ 1, --hidden ≥ 0, --epochs ≥ 1, --lr > 0, --buckets ≥ 0, --threads ≥ 1, 0 ≤ --valid-fraction < 1")
+        }
+        return ClassifierConfig(
+            features: FeatureConfig(storeCount: store.count, buckets: buckets, wordNgrams: wordNgrams, subwords: subwords),
+            dimension: store.dimension, hidden: hidden, freeze: freeze, epochs: epochs, learningRate: lr,
+            threads: threads, seed: seed, validFraction: validFraction, balanceClasses: !noBalance)
+    }
+}
+
+struct ClassifyTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a head and save it in the store (as a new version).")
+
+    @Argument(help: "Store.") var store: String
+    @Option(name: .long, help: "Training data: `label<TAB>text` or `__label__x text` lines.") var train: String
+    @Option(name: .long, help: "Validation data for early stopping.") var valid: String?
+    @Option(name: .long, help: "Head name.") var name: String
+    @OptionGroup var head: HeadOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Summary: Codable {
+        var name: String; var version: Int; var labels: [String]; var trainExamples: Int; var validExamples: Int
+        var epochsRun: Int; var bestEpoch: Int; var trainSeconds: Double; var validation: ClassificationMetrics?
+    }
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        let config = try head.config(for: s)
+        let trainData = try LabeledDataReader.read(train)
+        try LabeledDataReader.requireTwoClasses(trainData)
+        let validData = try valid.map { try LabeledDataReader.read($0) }
+        let index = try loadIndex(store, quiet: output.quiet)
+        let r = try Classifier.train(index: index, train: trainData, valid: validData, config: config,
+                                     progress: ProgressBar("training", total: Double(trainData.count * config.epochs), unit: " examples", quiet: output.quiet))
+        let version = try HeadStore.save(r.head, name: name, metrics: r.validation, to: store)
+        let summary = Summary(name: name, version: version, labels: r.head.labels, trainExamples: r.trainCount, validExamples: r.validCount,
+                              epochsRun: r.training.epochsRun, bestEpoch: r.training.bestEpoch, trainSeconds: r.training.seconds,
+                              validation: r.validation)
+        if output.json { try JSONOutput.print(summary); return }
+        print("head \(name) version \(version): \(r.head.labels.count) labels, \(r.trainCount) training examples, "
+              + "\(r.training.epochsRun) epochs (best \(r.training.bestEpoch)), trained in \(Format.fixed(r.training.seconds, 2)) s")
+        if let m = r.validation { printMetrics(m, title: "validation (\(r.validCount) examples)") }
+    }
+}
+
+func printMetrics(_ m: ClassificationMetrics, title: String) {
+    print("\(title): accuracy \(Format.percent(m.accuracy)), macro-F1 \(Format.fixed(m.macroF1 * 100, 2))")
+    print("label".padding(16) + "precision  recall     F1         support")
+    for l in m.perLabel {
+        print(l.label.padding(16) + Format.fixed(l.precision, 4).padding(11) + Format.fixed(l.recall, 4).padding(11)
+              + Format.fixed(l.f1, 4).padding(11) + "\(l.support)")
+    }
+    print("confusion (rows gold, columns predicted): " + m.labels.joined(separator: " "))
+    for (i, row) in m.confusion.enumerated() { print("  " + m.labels[i].padding(14) + row.map(String.init).joined(separator: " ")) }
+}
+
+struct ClassifyPredict: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Label text, one document per line (labels on the lines are ignored).")
+
+    @Argument(help: "Store.") var store: String
+    @Option(name: .long, help: "Head name.") var name: String
+    @Argument(help: "Input file, or - for standard input.") var file: String = "-"
+    @Option(name: .short, help: "Labels per line.") var k = 1
+    @Option(name: .long, help: "Leave out labels below this probability.") var threshold: Float = 0
+    @OptionGroup var output: OutputOptions
+
+    struct Line: Codable { var labels: [String]; var probabilities: [Float] }
+
+    func run() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+        let s = try VectorStore(path: store)
+        let index = try loadIndex(store, quiet: output.quiet)
+        let h = try HeadStore.load(name: name, store: s, index: index)
+        let texts = try LabeledDataReader.readText(file)
+        let p = h.probabilities(texts)
+        let L = h.labels.count
+        var lines: [Line] = []
+        for i in 0..<texts.count {
+            let ranked = (0..<L).sorted { p[i * L + $0] > p[i * L + $1] }.prefix(k).filter { p[i * L + $0] >= threshold }
+            lines.append(Line(labels: ranked.map { h.labels[$0] }, probabilities: ranked.map { p[i * L + $0] }))
+        }
+        if output.json { try JSONOutput.print(lines); return }
+        for l in lines {
+            print(zip(l.labels, l.probabilities).map { "__label__\($0) \(Format.fixed(Double($1), 4))" }.joined(separator: " "))
+        }
+    }
+}
+
+struct ClassifyEvaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "Accuracy, per-label P/R/F1, macro-F1 and confusion matrix on labeled data.")
+
+    @Argument(help: "Store.") var store: String
+    @Option(name: .long, help: "Head name.") var name: String
+    @Argument(help: "Labeled file.") var file: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        let index = try loadIndex(store, quiet: output.quiet)
+        let h = try HeadStore.load(name: name, store: s, index: index)
+        let m = h.evaluate(try LabeledDataReader.read(file))
+        if output.json { try JSONOutput.print(m); return }
+        printMetrics(m, title: "\(file) (\(m.count) examples)")
+    }
+}
+
+struct ClassifyList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Heads saved in the store (latest version of each).")
+
+    @Argument(help: "Store.") var store: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let heads = try HeadStore.list(VectorStore(path: store))
+        if output.json { try JSONOutput.print(heads); return }
+        if heads.isEmpty { print("no heads"); return }
+        print("name".padding(20) + "version  labels".padding(24) + "accuracy  created")
+        for h in heads {
+            print(h.name.padding(20) + "\(h.version)/\(h.versions)".padding(9) + h.labels.joined(separator: ",").padding(15)
+                  + (h.metrics.map { Format.percent($0.accuracy) } ?? "-").padding(10) + h.createdAt)
+        }
+    }
+}

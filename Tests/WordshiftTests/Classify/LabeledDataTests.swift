@@ -1,0 +1,47 @@
+import Testing
+@testable import Wordshift
+
+@Suite struct ClassifyDataTests {
+    @Test func readsTabAndFastTextFormats() throws {
+        let dir = TestData.scratchDirectory()
+        let path = Scratch.write("pos\tGreat food!\n__label__neg awful service\n\n__label__meh __label__x so so\r\nneg\t  bad  \n", in: dir)
+        let d = try LabeledDataReader.read(path)
+        #expect(d.labels == ["meh", "neg", "pos"])
+        #expect(d.texts == ["Great food!", "awful service", "so so", "bad"])
+        #expect(d.labelIDs == [2, 1, 0, 1])
+        #expect(d.labelCounts == [1, 2, 1])
+    }
+
+    @Test func badLinesNameFileAndLine() throws {
+        let dir = TestData.scratchDirectory()
+        let noTab = Scratch.write("pos\tok\njust text without label\n", name: "a.tsv", in: dir)
+        #expect(throws: WordshiftError.malformedLine(path: noTab, line: 2, message: "expected `label<TAB>text` or `__label__x text`")) {
+            try LabeledDataReader.read(noTab)
+        }
+        let noText = Scratch.write("pos\tok\n__label__neg\n", name: "b.tsv", in: dir)
+        #expect(throws: WordshiftError.malformedLine(path: noText, line: 2, message: "label \"neg\" without text")) {
+            try LabeledDataReader.read(noText)
+        }
+        let emptyText = Scratch.write("pos\t \n", name: "c.tsv", in: dir)
+        #expect(throws: WordshiftError.self) { try LabeledDataReader.read(emptyText) }
+        let single = Scratch.write("pos\ta\npos\tb\n", name: "d.tsv", in: dir)
+        #expect(throws: WordshiftError.self) { try LabeledDataReader.requireTwoClasses(try LabeledDataReader.read(single)) }
+    }
+
+    @Test func tokensSplitPunctuationAndKeepCase() {
+        #expect(TextTokens.split("Great food!! Don't go.") == ["Great", "food", "!", "!", "Don", "'", "t", "go", "."])
+        #expect(TextTokens.lowercased("CAFÉ Ok") == "café ok")
+        #expect(LabeledDataReader.textOnly("__label__pos nice one") == "nice one")
+        #expect(LabeledDataReader.textOnly("pos\tnice one") == "nice one")
+    }
+
+    @Test func featureMapTriesExactThenLowerCaseThenHashes() {
+        let words = ["Good": 0, "good": 1, "bad": 2]
+        let map = FeatureMap(config: FeatureConfig(storeCount: 3, buckets: 100, wordNgrams: 2)) { words[$0] }
+        let r = map.encode("Good good BAD zzz")
+        #expect(Array(r.prefix(3)) == [0, 1, 2])
+        #expect(r.count == 4 + 3)  // four tokens, three bigrams
+        #expect(r[3] >= 3 && r[3] < 103)
+        #expect(r == map.encode("Good good BAD zzz"))
+    }
+}
