@@ -38,18 +38,23 @@ struct EvaluateSimilarity: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Argument(help: "Similarity files (TSV, space-separated, SimVerb).") var files: [String]
     @Option(name: .long, help: "Use only the N most frequent words.") var restrictVocab = 300_000
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var results: [SimilarityEvaluation] }
 
     func run() throws {
-        let index = try loadIndex(store, quiet: output.quiet)
-        let results = try files.map { try SimilarityEvaluation.run(index: index, file: $0, restrictVocab: restrictVocab) }
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
+        let results = try files.map {
+            try SimilarityEvaluation.run(index: vectors.index, file: $0, restrictVocab: restrictVocab, subwords: vectors.subwords)
+        }
         if output.json { try JSONOutput.print(Result(results: results)); return }
-        print("file".padding(34) + "spearman  pearson   used/pairs")
+        print("file".padding(34) + "spearman  pearson   used/pairs   all pairs: spearman  coverage (subwords)")
         for r in results {
             let name = r.file.split(separator: "/").last.map(String.init) ?? r.file
-            print(name.padding(34) + Format.fixed(r.spearman, 4).padding(10) + Format.fixed(r.pearson, 4).padding(10) + "\(r.used)/\(r.pairs)")
+            print(name.padding(34) + Format.fixed(r.spearman, 4).padding(10) + Format.fixed(r.pearson, 4).padding(10)
+                  + "\(r.used)/\(r.pairs)".padding(24) + Format.fixed(r.spearmanAllPairs, 4).padding(10)
+                  + Format.percent(r.coverageWithSubwords) + (vectors.subwords == nil ? " (no subwords)" : ""))
         }
     }
 }

@@ -7,19 +7,39 @@ func loadIndex(_ path: String, quiet: Bool) throws -> EmbeddingIndex {
     return try store.loadIndex(progress: ProgressBar("loading", total: Double(store.count), unit: " vectors", quiet: quiet))
 }
 
+/// `--no-subwords`, shared by the query commands.
+struct SubwordOptions: ParsableArguments {
+    @Flag(name: .long, help: "Do not build vectors for unseen words from the store's subwords.")
+    var noSubwords = false
+}
+
+/// Opens a store for word queries (matrix plus, unless disabled, its n-gram table).
+func loadWordVectors(_ path: String, quiet: Bool, subwords: SubwordOptions) throws -> WordVectors {
+    let store = try VectorStore(path: path)
+    return try WordVectors.load(store: store, useSubwords: !subwords.noSubwords,
+                                progress: ProgressBar("loading", total: Double(store.count), unit: " vectors", quiet: quiet))
+}
+
 struct VectorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "vector", abstract: "Print the vector of a word (one indexed lookup; the matrix is not loaded).")
 
     @Argument(help: "Store.") var store: String
     @Argument(help: "Word.") var word: String
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
-    struct Result: Codable { var word: String; var vector: [Float] }
+    struct Result: Codable { var word: String; var source: WordVectors.Source; var vector: [Float] }
 
     func run() throws {
         let s = try VectorStore(path: store)
-        guard let v = try s.vector(for: word) else { throw WordshiftError.unknownWord(word) }
-        if output.json { try JSONOutput.print(Result(word: word, vector: v)) } else {
+        var source = WordVectors.Source.vocabulary
+        var found = try s.vector(for: word)
+        if found == nil, !subwords.noSubwords, let table = try NgramTable.load(from: s) {
+            found = table.vector(for: word)
+            source = .subwords
+        }
+        guard let v = found else { throw WordshiftError.unknownWord(word) }
+        if output.json { try JSONOutput.print(Result(word: word, source: source, vector: v)) } else {
             print(word + " " + v.map { $0.description }.joined(separator: " "))
         }
     }
@@ -32,23 +52,25 @@ struct NearestCommand: ParsableCommand {
     @Argument(help: "Query words.") var words: [String]
     @Option(name: .short, help: "Number of neighbours.") var k = 10
     @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
-    struct Result: Codable { var query: String; var neighbors: [Neighbor] }
+    struct Result: Codable { var query: String; var source: WordVectors.Source; var neighbors: [Neighbor] }
 
     func run() throws {
         guard k > 0 else { throw ValidationError("-k must be positive") }
-        let index = try loadIndex(store, quiet: output.quiet)
-        let resolver = WordResolver(index: index)
-        let ids = try words.map { try resolver.require($0) }
-        let queries = ids.flatMap { index.unitVector($0) }
-        let found = ids.count == 1
-            ? [index.nearest(to: queries, k: k, excluding: [ids[0]], restrict: restrictVocab)]
-            : index.nearestBatch(queries: queries, k: k, excluding: ids.map { [$0] }, restrict: restrictVocab)
-        let results = zip(words, found).map { Result(query: $0, neighbors: $1) }
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
+        let index = vectors.index
+        let looked = try words.map { try vectors.lookup($0) }
+        let queries = looked.flatMap(\.unit)
+        let excluded: [Set<Int>] = looked.map { $0.row.map { [$0] } ?? [] }
+        let found = looked.count == 1
+            ? [index.nearest(to: queries, k: k, excluding: excluded[0], restrict: restrictVocab)]
+            : index.nearestBatch(queries: queries, k: k, excluding: excluded, restrict: restrictVocab)
+        let results = zip(zip(words, looked), found).map { Result(query: $0.0, source: $0.1.source, neighbors: $1) }
         if output.json { try JSONOutput.print(results); return }
         for r in results {
-            print(r.query + ":")
+            print(r.query + (r.source == .subwords ? " (not in the vocabulary; from its subwords):" : ":"))
             for n in r.neighbors { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }
         }
     }
@@ -64,14 +86,16 @@ struct AnalogyCommand: ParsableCommand {
     @Option(name: .short, help: "Number of answers.") var k = 5
     @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
     @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var a: String; var b: String; var c: String; var method: AnalogyMethod; var answers: [Neighbor] }
 
     func run() throws {
-        let index = try loadIndex(store, quiet: output.quiet)
-        let r = WordResolver(index: index)
-        let answers = index.analogy(a: try r.require(a), b: try r.require(b), c: try r.require(c), k: k, method: method, restrict: restrictVocab)
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
+        let (la, lb, lc) = (try vectors.lookup(a), try vectors.lookup(b), try vectors.lookup(c))
+        let excluded = Set([la.row, lb.row, lc.row].compactMap { $0 })
+        let answers = vectors.index.analogy(a: la.unit, b: lb.unit, c: lc.unit, excluding: excluded, k: k, method: method, restrict: restrictVocab)
         if output.json { try JSONOutput.print(Result(a: a, b: b, c: c, method: method, answers: answers)); return }
         print("\(a) : \(b) :: \(c) : ?")
         for n in answers { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }
@@ -86,15 +110,23 @@ struct SimilarityCommand: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Argument(help: "First word.") var first: String
     @Argument(help: "Second word.") var second: String
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var first: String; var second: String; var similarity: Float }
 
     func run() throws {
         let s = try VectorStore(path: store)
-        guard let a = try s.lookup(first) else { throw WordshiftError.unknownWord(first) }
-        guard let b = try s.lookup(second) else { throw WordshiftError.unknownWord(second) }
-        let sim = VectorMath.dot(a.unit, b.unit)
+        var table: NgramTable?? = nil
+        func unit(_ word: String) throws -> [Float] {
+            if let hit = try s.lookup(word) { return hit.unit }
+            if !subwords.noSubwords {
+                if table == nil { table = .some(try NgramTable.load(from: s)) }
+                if let v = table??.vector(for: word) { return VectorMath.normalized(v) }
+            }
+            throw WordshiftError.unknownWord(word)
+        }
+        let sim = VectorMath.dot(try unit(first), try unit(second))
         if output.json { try JSONOutput.print(Result(first: first, second: second, similarity: sim)) } else {
             print(Format.fixed(Double(sim), 4))
         }

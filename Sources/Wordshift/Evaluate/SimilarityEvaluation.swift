@@ -13,10 +13,22 @@ public struct SimilarityEvaluation: Codable, Sendable {
     public var coverage: Double = 0
     /// Lines that were neither comments nor valid pairs.
     public var invalidLines = 0
+    /// Pairs with a word outside the vocabulary that subwords could still score.
+    public var subwordPairs = 0
+    /// Share of pairs scored with vocabulary or subword vectors.
+    public var coverageWithSubwords: Double = 0
+    /// Correlations over every pair: vocabulary or subword vectors where there are any, and a
+    /// similarity of 0 for a pair with no vector at all (gensim's `dummy4unknown`).
+    public var spearmanAllPairs: Double = .nan
+    public var pearsonAllPairs: Double = .nan
 
     enum CodingKeys: String, CodingKey {
         case file, pairs, used, skipped, spearman, pearson, coverage
         case invalidLines = "invalid_lines"
+        case subwordPairs = "subword_pairs"
+        case coverageWithSubwords = "coverage_with_subwords"
+        case spearmanAllPairs = "spearman_all_pairs"
+        case pearsonAllPairs = "pearson_all_pairs"
     }
 
     public struct Pair: Sendable { public var first: String; public var second: String; public var score: Double }
@@ -41,19 +53,42 @@ public struct SimilarityEvaluation: Codable, Sendable {
         return (pairs, invalid)
     }
 
-    public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000) throws -> SimilarityEvaluation {
+    /// `subwords`, when given, scores pairs with unseen words for the `*_all_pairs` figures
+    /// (lower-cased words are composed); the gensim-equal figures use the vocabulary alone.
+    public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
+                           subwords: NgramTable? = nil) throws -> SimilarityEvaluation {
         let resolver = WordResolver(index: index, restrict: restrictVocab, caseInsensitive: true)
         let (pairs, invalid) = try readPairs(file)
         var result = SimilarityEvaluation(file: file)
         result.invalidLines = invalid
         var gold: [Double] = [], model: [Double] = []
+        var allModel: [Double] = []
+        func unit(_ word: String) -> [Float]? {
+            if let r = resolver.row(word) { return index.unitVector(r) }
+            return subwords?.vector(for: word.lowercased()).map(VectorMath.normalized)
+        }
         for p in pairs {
             result.pairs += 1
-            guard let a = resolver.row(p.first), let b = resolver.row(p.second) else { result.skipped += 1; continue }
-            gold.append(p.score)
-            model.append(Double(index.similarity(a, b)))
+            if let a = resolver.row(p.first), let b = resolver.row(p.second) {
+                let sim = Double(index.similarity(a, b))
+                gold.append(p.score); model.append(sim); allModel.append(sim)
+                continue
+            }
+            result.skipped += 1
+            if let a = unit(p.first), let b = unit(p.second) {
+                result.subwordPairs += 1
+                allModel.append(Double(VectorMath.dot(a, b)))
+            } else {
+                allModel.append(0)
+            }
+        }
+        let allGold = pairs.map(\.score)
+        if allGold.count > 1 {
+            result.spearmanAllPairs = Correlation.spearman(allGold, allModel)
+            result.pearsonAllPairs = Correlation.pearson(allGold, allModel)
         }
         result.used = gold.count
+        result.coverageWithSubwords = result.pairs > 0 ? Double(result.used + result.subwordPairs) / Double(result.pairs) : 0
         result.coverage = result.pairs > 0 ? Double(result.used) / Double(result.pairs) : 0
         if gold.count > 1 {
             result.spearman = Correlation.spearman(gold, model)

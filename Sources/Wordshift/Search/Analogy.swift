@@ -10,22 +10,25 @@ public enum AnalogyMethod: String, Codable, CaseIterable, Sendable {
 extension EmbeddingIndex {
     /// Answers a : b :: c : ? with row ids; the three input rows are never returned.
     public func analogy(a: Int, b: Int, c: Int, k: Int = 10, method: AnalogyMethod = .add, restrict: Int? = nil) -> [Neighbor] {
-        let exclude: Set<Int> = [a, b, c]
+        analogy(a: unitVector(a), b: unitVector(b), c: unitVector(c), excluding: [a, b, c], k: k, method: method, restrict: restrict)
+    }
+
+    /// Answers a : b :: c : ? for unit vectors (which may come from subwords), skipping `excluding`.
+    public func analogy(a: [Float], b: [Float], c: [Float], excluding: Set<Int>, k: Int = 10,
+                        method: AnalogyMethod = .add, restrict: Int? = nil) -> [Neighbor] {
         switch method {
         case .add:
-            var query = [Float](repeating: 0, count: dimension)
-            let ua = unit(a), ub = unit(b), uc = unit(c)
-            for j in 0..<dimension { query[j] = ub[j] + uc[j] - ua[j] }
-            return nearest(to: query, k: k, excluding: exclude, restrict: restrict)
+            let query = (0..<dimension).map { b[$0] + c[$0] - a[$0] }
+            return nearest(to: query, k: k, excluding: excluding, restrict: restrict)
         case .mul:
             let limit = min(count, restrict ?? count)
             let ca = cosines(to: a, limit: limit), cb = cosines(to: b, limit: limit), cc = cosines(to: c, limit: limit)
-            var top = TopK(k: k + exclude.count)
+            var top = TopK(k: k + excluding.count)
             for r in 0..<limit {
                 let s = ((1 + cb[r]) / 2) * ((1 + cc[r]) / 2) / ((1 + ca[r]) / 2 + 1e-6)
                 top.offer(Int32(r), s)
             }
-            return top.sorted().lazy.filter { !exclude.contains($0.id) }.prefix(k).map { Neighbor(word: words[$0.id], score: $0.score) }
+            return top.sorted().lazy.filter { !excluding.contains($0.id) }.prefix(k).map { Neighbor(word: words[$0.id], score: $0.score) }
         }
     }
 
@@ -43,15 +46,17 @@ extension EmbeddingIndex {
         }
     }
 
-    /// Cosines of row `i` to rows 0..<limit.
-    func cosines(to i: Int, limit: Int) -> [Float] {
+    /// Cosines of the unit vector `q` to rows 0..<limit.
+    func cosines(to q: [Float], limit: Int) -> [Float] {
         var out = [Float](repeating: 0, count: limit)
         let dim = dimension
-        out.withUnsafeMutableBufferPointer { o in
-            let op = SharedPointer(o.baseAddress!), rows = SharedPointer(units.baseAddress!)
-            let q = SharedPointer(unit(i))
-            Parallel.forEachRange(count: limit, threads: limit >= 20_000 ? Parallel.defaultThreads : 1) { range in
-                for r in range { op[r] = VectorMath.dot(q.base, rows.base + r * dim, dim) }
+        q.withUnsafeBufferPointer { qb in
+            out.withUnsafeMutableBufferPointer { o in
+                let op = SharedPointer(o.baseAddress!), rows = SharedPointer(units.baseAddress!)
+                let qp = SharedPointer(UnsafeMutablePointer(mutating: qb.baseAddress!))
+                Parallel.forEachRange(count: limit, threads: limit >= 20_000 ? Parallel.defaultThreads : 1) { range in
+                    for r in range { op[r] = VectorMath.dot(qp.base, rows.base + r * dim, dim) }
+                }
             }
         }
         return out

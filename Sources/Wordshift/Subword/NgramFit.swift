@@ -1,0 +1,81 @@
+/// Learns character n-gram vectors for a store that has none (GloVe, word2vec): each known
+/// word's unit vector should equal the mean of its n-gram rows, the composition fastText
+/// uses for unseen words. Minimised by seeded SGD over the words (frequent words first in
+/// the vocabulary are all used unless `maxWords` says otherwise).
+public struct NgramFit: Sendable {
+    public struct Options: Codable, Sendable {
+        public var ngrams = CharNgrams()
+        public var epochs = 10
+        public var learningRate: Float = 0.5
+        public var maxWords: Int?
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var words: Int
+        public var buckets: Int
+        public var epochs: Int
+        /// Mean cosine between each word's vector and its n-gram composition, after fitting.
+        public var meanCosine: Double
+        public var seconds: Double
+    }
+
+    public static func fit(index: EmbeddingIndex, options: Options, progress: ProgressBar? = nil) -> (NgramTable, Summary) {
+        let started = System.now()
+        let n = min(index.count, options.maxWords ?? index.count)
+        let d = index.dimension
+        // Bucket lists per word, and a compact row for every bucket in use.
+        var rowOf: [Int: Int32] = [:]
+        var usedBuckets: [Int] = []
+        var wordRows: [[Int32]] = []
+        wordRows.reserveCapacity(n)
+        for i in 0..<n {
+            var rows: [Int32] = []
+            for b in options.ngrams.buckets(of: index.words[i]) {
+                if let r = rowOf[b] { rows.append(r) } else {
+                    let r = Int32(usedBuckets.count)
+                    rowOf[b] = r
+                    usedBuckets.append(b)
+                    rows.append(r)
+                }
+            }
+            wordRows.append(rows)
+        }
+        var table = [Float](repeating: 0, count: usedBuckets.count * d)
+        var order = Array(0..<n)
+        var rng = SeededRandom(seed: options.seed)
+        var residual = [Float](repeating: 0, count: d)
+        progress?.total = Double(options.epochs)
+        for epoch in 0..<options.epochs {
+            order.shuffle(using: &rng)
+            let lr = options.learningRate * (1 - Float(epoch) / Float(max(1, options.epochs)))
+            table.withUnsafeMutableBufferPointer { t in
+                let tp = t.baseAddress!
+                for w in order {
+                    let rows = wordRows[w]
+                    if rows.isEmpty { continue }
+                    let inv = 1 / Float(rows.count)
+                    let target = index.unit(w)
+                    for j in 0..<d { residual[j] = target[j] }
+                    for r in rows { let p = tp + Int(r) * d; for j in 0..<d { residual[j] -= p[j] * inv } }
+                    let step = lr * inv
+                    for r in rows { let p = tp + Int(r) * d; for j in 0..<d { p[j] += step * residual[j] } }
+                }
+            }
+            progress?.update(Double(epoch + 1))
+        }
+        progress?.finish()
+        let result = NgramTable(ngrams: options.ngrams, dimension: d, source: "fit", buckets: usedBuckets, vectors: table)
+        var cosineSum = 0.0
+        var counted = 0
+        for i in stride(from: 0, to: n, by: max(1, n / 2000)) {
+            guard let v = result.vector(for: index.words[i]) else { continue }
+            cosineSum += Double(VectorMath.cosine(v, index.unitVector(i)))
+            counted += 1
+        }
+        let summary = Summary(words: n, buckets: usedBuckets.count, epochs: options.epochs,
+                              meanCosine: counted > 0 ? cosineSum / Double(counted) : 0, seconds: System.now() - started)
+        return (result, summary)
+    }
+}

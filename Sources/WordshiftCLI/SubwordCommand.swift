@@ -1,0 +1,51 @@
+import ArgumentParser
+import Wordshift
+
+struct SubwordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subword",
+        abstract: "Subword units for rare and unseen words: character n-grams and BPE.",
+        subcommands: [SubwordFit.self, BPETrainCommand.self, BPEEncodeCommand.self, BPEExportCommand.self, BPEImportCommand.self])
+}
+
+struct SubwordFit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Learn character n-gram vectors for a store without subwords, so unseen words get vectors.",
+        discussion: "Each known word's vector is approximated by the mean of its n-gram vectors (fastText's composition); the table is saved in the store in one transaction.")
+
+    @Argument(help: "Store to extend.") var store: String
+    @Option(name: .long, help: "Shortest n-gram, in characters.") var minN = 3
+    @Option(name: .long, help: "Longest n-gram, in characters.") var maxN = 6
+    @Option(name: .long, help: "Hash buckets (fastText uses 2000000).") var buckets = 2_000_000
+    @Option(name: .long, help: "Passes over the vocabulary.") var epochs = 10
+    @Option(name: .long, help: "Initial learning rate (decays linearly).") var lr: Float = 0.5
+    @Option(name: .long, help: "Fit on the N most frequent words only.") var maxWords: Int?
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard minN >= 1, maxN >= minN, maxN <= 20 else { throw ValidationError("need 1 ≤ --min-n ≤ --max-n ≤ 20") }
+        guard buckets > 0, buckets <= 50_000_000 else { throw ValidationError("--buckets must be in 1...50000000") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+    }
+
+    func run() throws {
+        let index = try loadIndex(store, quiet: output.quiet)
+        var options = NgramFit.Options()
+        options.ngrams = CharNgrams(minN: minN, maxN: maxN, buckets: buckets)
+        options.epochs = epochs
+        options.learningRate = lr
+        options.maxWords = maxWords
+        options.seed = seed
+        let (table, summary) = NgramFit.fit(index: index, options: options,
+                                            progress: ProgressBar("fitting n-grams", unit: " epochs", quiet: output.quiet))
+        let before = System.fileSize(store) ?? 0
+        try StoreUpdate.run(store) { db in try table.write(to: db) }
+        let after = System.fileSize(store) ?? 0
+        struct Result: Codable { var summary: NgramFit.Summary; var storeBytesBefore: Int; var storeBytesAfter: Int }
+        if output.json { try JSONOutput.print(Result(summary: summary, storeBytesBefore: before, storeBytesAfter: after)); return }
+        print("fitted \(summary.buckets) n-gram vectors on \(summary.words) words in \(Format.fixed(summary.seconds, 1)) s; "
+              + "mean cosine word↔composition \(Format.fixed(summary.meanCosine, 3)); store \(Format.quantity(Double(before)))B → \(Format.quantity(Double(after)))B")
+    }
+}
