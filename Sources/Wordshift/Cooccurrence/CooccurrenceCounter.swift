@@ -8,6 +8,8 @@ final class CooccurrenceCounter {
     let scale: WeightScale
     let dense: DenseCooccurrenceTable
     private let buffer: UnsafeMutablePointer<CooccurrenceEntry>
+    private let scratch: UnsafeMutablePointer<CooccurrenceEntry>
+    private let idBits: Int
     private let bufferCapacity: Int
     private var bufferCount = 0
     private var memoryRuns: [MemoryRun] = []
@@ -27,15 +29,19 @@ final class CooccurrenceCounter {
         scale = WeightScale(window: options.window, distanceWeighting: options.distanceWeighting)
         let budget = max(options.memoryBytes, 1 << 12)
         dense = DenseCooccurrenceTable(vocabularySize: vocabularySize, bytes: min(budget / 4, 96 << 20))
-        bufferCapacity = max(64, min(budget / 8, 64 << 20) / 16)
+        bufferCapacity = max(64, min(budget / 16, 32 << 20) / 16)
         buffer = .allocate(capacity: bufferCapacity)
-        memoryRunBudget = max(budget / 2, 1024)
+        scratch = .allocate(capacity: bufferCapacity)
+        idBits = max(1, Int.bitWidth - max(0, vocabularySize - 1).leadingZeroBitCount)
+        // Runs beyond this go to disk (and the page cache), not to the resident set.
+        memoryRunBudget = max(min(budget / 2, 256 << 20), 1024)
         readBufferEntries = max(64, min(1 << 16, budget / 8 / max(1, options.maximumOpenRuns) / 16))
         history = [Int32](repeating: 0, count: max(1, options.window))
     }
 
     deinit {
         buffer.deallocate()
+        scratch.deallocate()
         removeSpills()
     }
 
@@ -80,7 +86,7 @@ final class CooccurrenceCounter {
     }
 
     private func compactBuffer() throws {
-        let n = EntrySorting.sortAndCombine(buffer, count: bufferCount)
+        let n = EntrySorting.sortAndCombine(buffer, count: bufferCount, idBits: idBits, scratch: scratch)
         bufferCount = 0
         guard n > 0 else { return }
         let run = MemoryRun(copying: buffer, count: n)

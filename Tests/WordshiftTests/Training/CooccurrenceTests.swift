@@ -114,3 +114,23 @@ struct TrainingCooccurrenceTests {
         }
     }
 }
+
+@Suite("Training: entry sorting")
+struct TrainingEntrySortingTests {
+    @Test func radixSortAndCombineMatchesASimpleSum() {
+        var rng = SeededRandom(seed: 3)
+        let n = 20_000
+        let entries = UnsafeMutablePointer<CooccurrenceEntry>.allocate(capacity: n)
+        let scratch = UnsafeMutablePointer<CooccurrenceEntry>.allocate(capacity: n)
+        defer { entries.deallocate(); scratch.deallocate() }
+        var expected: [UInt64: Int64] = [:]
+        for i in 0..<n {
+            let e = CooccurrenceEntry(Int32(rng.next(below: 3000)), Int32(rng.next(below: 40)), units: Int64(rng.next(below: 9) + 1))
+            entries[i] = e
+            expected[e.key, default: 0] += e.units
+        }
+        let m = EntrySorting.sortAndCombine(entries, count: n, idBits: 12, scratch: scratch)
+        let got = (0..<m).map { entries[$0] }
+        #expect(got == expected.keys.sorted().map { CooccurrenceEntry(key: $0, units: expected[$0] ?? 0) })
+    }
+}
