@@ -1,7 +1,73 @@
 import ArgumentParser
+import Foundation
 import Wordshift
 
 struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Train a small model on the default corpus and query it (not yet implemented).")
-    func run() throws { throw WordshiftError.invalidArgument("demo: not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Train a small GloVe model on the default corpus and query it (the README's quick start).",
+        discussion: """
+            The default corpus is enwiki-2015-head.txt (1.0M tokens of English Wikipedia) from the
+            public data set listed in corpora/manifest.tsv, looked up in $WORDSHIFT_DATA, corpora/data
+            (filled by tools/fetch-data.sh) and ../shared/data. Trains 50-dimensional vectors, fits
+            character n-grams for unseen words, and prints neighbours, an analogy and a misspelling.
+            """)
+
+    @Option(name: .long, help: "Corpus to train on (default: the embedded default corpus).") var corpus: String?
+    @Option(name: .long, help: "Store to write.") var out = "vectors/demo.sqlite"
+    @Option(name: .long, help: "Vector dimension.") var dim = 50
+    @Option(name: .long, help: "Training iterations.") var iter = 10
+    @Option(name: .long, help: "Context window.") var window = 10
+    @Option(name: .long, help: "Threads (default: all cores).") var threads: Int?
+    @Option(name: .long, parsing: .upToNextOption, help: "Words to query.")
+    var query = ["king", "music", "war", "science", "water", "january"]
+    @Flag(name: .shortAndLong, help: "No progress bars.") var quiet = false
+
+    static let defaultCorpus = "corpus/enwiki-2015-head.txt"
+
+    static func locateDefaultCorpus() -> String? {
+        var roots: [String] = []
+        if let env = ProcessInfo.processInfo.environment["WORDSHIFT_DATA"] { roots.append(env) }
+        roots += ["corpora/data", "../shared/data"]
+        return roots.map { $0 + "/" + defaultCorpus }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    func run() throws {
+        guard let path = corpus ?? Self.locateDefaultCorpus() else {
+            throw WordshiftError.io(path: Self.defaultCorpus,
+                message: "the default corpus was not found in $WORDSHIFT_DATA, corpora/data or ../shared/data; run `bash tools/fetch-data.sh` or pass --corpus FILE")
+        }
+        let dir = (out as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = GloVeConfig()
+        config.dimension = dim
+        config.iterations = iter
+        config.cooccurrence.window = window
+        config.threads = threads ?? Parallel.defaultThreads
+        print("Training \(dim)-d GloVe vectors on \(path) (\(iter) iterations, window \(window), \(config.threads) threads)…")
+        let summary = try GloVePipeline.train(corpus: [path], out: out, config: config, progress: !quiet)
+        print("  \(summary.tokens) tokens, \(summary.vocabularySize) words, \(summary.pairs) co-occurrence pairs, "
+              + "\(Format.fixed(summary.totalSeconds, 1)) s → \(out)")
+
+        let store = try VectorStore(path: out)
+        let index = try store.loadIndex()
+        var fit = NgramFit.Options()
+        fit.ngrams = CharNgrams(minN: 3, maxN: 6, buckets: 2_000_000)
+        let (table, fitted) = NgramFit.fit(index: index, options: fit)
+        try StoreUpdate.run(out) { try table.write(to: $0) }
+        print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n")
+
+        let vectors = WordVectors(index: index, subwords: table)
+        for word in query + ["musci"] {
+            guard let q = try? vectors.lookup(word) else { print("\(word): not in the vocabulary"); continue }
+            let found = index.nearest(to: q.unit, k: 6, excluding: q.row.map { [$0] } ?? [])
+            let label = q.source == .subwords ? "\(word) (unseen; from its n-grams)" : word
+            print("\(label): " + found.map { "\($0.word) \(Format.fixed(Double($0.score), 2))" }.joined(separator: ", "))
+        }
+        if let a = index.id(of: "man"), let b = index.id(of: "king"), let c = index.id(of: "woman") {
+            let answers = index.analogy(a: a, b: b, c: c, k: 3)
+            print("\nman : king :: woman : " + answers.map(\.word).joined(separator: ", "))
+        }
+        print("\nTry: .build/release/wordshift nearest \(out) science -k 10")
+    }
 }

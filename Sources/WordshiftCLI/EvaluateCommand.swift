@@ -4,7 +4,7 @@ import Wordshift
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Standard intrinsic evaluations (computed as gensim computes them).",
-        subcommands: [EvaluateAnalogies.self, EvaluateSimilarity.self])
+        subcommands: [EvaluateAnalogies.self, EvaluateSimilarity.self, EvaluateMisspellings.self])
 }
 
 struct EvaluateAnalogies: ParsableCommand {
@@ -56,6 +56,32 @@ struct EvaluateSimilarity: ParsableCommand {
                   + "\(r.used)/\(r.pairs)".padding(24) + Format.fixed(r.spearmanAllPairs, 4).padding(10)
                   + Format.percent(r.coverageWithSubwords) + (vectors.subwords == nil ? " (no subwords)" : ""))
         }
+    }
+}
+
+struct EvaluateMisspellings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "misspellings",
+        abstract: "How often a one-edit misspelling of a frequent word finds that word among its nearest neighbours (needs subwords).")
+
+    @Argument(help: "Store with subwords (fastText import or `subword fit`).") var store: String
+    @Option(name: .long, help: "Misspell the N most frequent words.") var words = 10_000
+    @Option(name: .short, help: "A hit is the intended word among the top k.") var k = 5
+    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @Option(name: .long, help: "Seed of the edits.") var seed: UInt64 = 1
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        let vectors = try WordVectors.load(store: s, progress: ProgressBar("loading", total: Double(s.count), unit: " vectors", quiet: output.quiet))
+        guard vectors.subwords != nil else {
+            throw WordshiftError.invalidArgument("\(store) has no subwords; run `wordshift subword fit \(store)` first")
+        }
+        let r = MisspellingEvaluation.run(vectors: vectors, count: words, k: k, seed: seed, restrict: restrictVocab,
+                                          progress: ProgressBar("misspellings", unit: " words", quiet: output.quiet))
+        if output.json { try JSONOutput.print(r); return }
+        print("\(r.hits)/\(r.words) misspellings found their word in the top \(r.k) (\(Format.percent(r.hitRate))); \(r.withVector) had a subword vector")
+        for e in r.examples.prefix(8) { print("  \(e.misspelling) → \(e.top.joined(separator: ", "))  [\(e.word)]") }
     }
 }
 

@@ -18,10 +18,11 @@ struct SubwordFit: ParsableCommand {
     @Option(name: .long, help: "Shortest n-gram, in characters.") var minN = 3
     @Option(name: .long, help: "Longest n-gram, in characters.") var maxN = 6
     @Option(name: .long, help: "Hash buckets (fastText uses 2000000).") var buckets = 2_000_000
-    @Option(name: .long, help: "Passes over the vocabulary.") var epochs = 10
-    @Option(name: .long, help: "Initial learning rate (decays linearly).") var lr: Float = 0.5
+    @Option(name: .long, help: "Passes over the vocabulary.") var epochs = 20
+    @Option(name: .long, help: "Initial learning rate (decays linearly).") var lr: Float = 1.0
     @Option(name: .long, help: "Fit on the N most frequent words only.") var maxWords: Int?
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .long, help: "L2 decay per update (favours n-grams shared by many words).") var decay: Float = 0
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -38,6 +39,7 @@ struct SubwordFit: ParsableCommand {
         options.learningRate = lr
         options.maxWords = maxWords
         options.seed = seed
+        options.decay = decay
         let (table, summary) = NgramFit.fit(index: index, options: options,
                                             progress: ProgressBar("fitting n-grams", unit: " epochs", quiet: output.quiet))
         let before = System.fileSize(store) ?? 0

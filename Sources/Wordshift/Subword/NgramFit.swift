@@ -5,10 +5,13 @@
 public struct NgramFit: Sendable {
     public struct Options: Codable, Sendable {
         public var ngrams = CharNgrams()
-        public var epochs = 10
-        public var learningRate: Float = 0.5
+        public var epochs = 20
+        public var learningRate: Float = 1.0
         public var maxWords: Int?
         public var seed: UInt64 = 1
+        /// L2 penalty per update: pulls n-grams that only one word uses towards zero, so the
+        /// shared ones carry the meaning (what an unseen word can draw on).
+        public var decay: Float = 0
         public init() {}
     }
 
@@ -59,8 +62,9 @@ public struct NgramFit: Sendable {
                     let target = index.unit(w)
                     for j in 0..<d { residual[j] = target[j] }
                     for r in rows { let p = tp + Int(r) * d; for j in 0..<d { residual[j] -= p[j] * inv } }
-                    let step = lr * inv
-                    for r in rows { let p = tp + Int(r) * d; for j in 0..<d { p[j] += step * residual[j] } }
+                    let step = lr
+                    let keep = 1 - lr * options.decay
+                    for r in rows { let p = tp + Int(r) * d; for j in 0..<d { p[j] = p[j] * keep + step * residual[j] } }
                 }
             }
             progress?.update(Double(epoch + 1))
