@@ -1,7 +1,63 @@
 import ArgumentParser
+import Foundation
 import Wordshift
 
+extension AdaptationMethod: ExpressibleByArgument {}
+
 struct ClassifyAdapt: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "adapt", abstract: "Domain adaptation experiments (not yet implemented).")
-    func run() throws { throw WordshiftError.invalidArgument("classify adapt: not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "adapt",
+        abstract: "Domain adaptation: source-only, each method, few-shot K = 0/50/200 and the in-domain upper bound.")
+
+    @Argument(help: "Store.") var store: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Labeled source-domain files.") var source: [String]
+    @Option(name: .long, help: "Unlabeled target-domain text, one document per line (.gz ok).") var targetUnlabeled: String
+    @Option(name: .long, help: "Use the first N lines of the unlabeled target text.") var targetLimit = 20_000
+    @Option(name: .long, help: "Labeled target data: few-shot samples and the in-domain upper bound.") var targetLabeled: String?
+    @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).") var shots: Int?
+    @Option(name: .long, help: "none, embeddings, coral, adversarial, self-train or all.") var method = "all"
+    @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files.") var test: [String]
+    @Option(name: .customLong("json"), help: "Write the report as JSON here.") var jsonOut: String?
+    @Option(name: .long, help: "Write an SVG bar chart here.") var svg: String?
+    @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method.") var adaptedStore: String?
+    @Option(name: .long, help: "Weight of the reversed domain gradient.") var adversarialWeight: Float = 0.1
+    @Option(name: .long, help: "Self-training rounds.") var selfTrainRounds = 3
+    @OptionGroup var head: HeadOptions
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        guard !source.isEmpty, !test.isEmpty else { throw ValidationError("need at least one --source and one --test file") }
+        let methods: [AdaptationMethod]
+        if method == "all" { methods = AdaptationMethod.allCases.filter { $0 != .none } } else {
+            guard let m = AdaptationMethod(rawValue: method) else { throw ValidationError("unknown --method \(method)") }
+            methods = [m]
+        }
+        let s = try VectorStore(path: store)
+        let config = try head.config(for: s)
+        var sourceData = try LabeledDataReader.read(source[0])
+        for f in source.dropFirst() { sourceData.append(try LabeledDataReader.read(f)) }
+        let unlabeled = try LabeledDataReader.readText(targetUnlabeled, limit: targetLimit)
+        let labeled = try targetLabeled.map { try LabeledDataReader.read($0) }
+        let tests = try test.map { try LabeledDataReader.read($0) }
+        let index = try loadIndex(store, quiet: quiet)
+        var options = DomainAdaptation.Options(config: config)
+        options.methods = methods
+        options.shots = ([0, 50, 200] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+        options.adversarialWeight = adversarialWeight
+        options.selfTrainRounds = selfTrainRounds
+        var run = DomainAdaptation(index: index, options: options)
+        if let adaptedStore { run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet) }
+        let q = quiet
+        run.log = { if !q { System.writeStderr($0 + "\n") } }
+        let report = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,
+                                 targetUnlabeledPath: targetUnlabeled, targetLabeled: labeled, tests: tests)
+        print(report.table(), terminator: "")
+        for n in report.notes { print("note: " + n) }
+        if let jsonOut {
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try e.encode(report).write(to: URL(fileURLWithPath: jsonOut))
+        }
+        if let svg { try Data(report.svg().utf8).write(to: URL(fileURLWithPath: svg)) }
+    }
 }

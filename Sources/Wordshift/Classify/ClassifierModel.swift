@@ -170,3 +170,22 @@ public final class ClassifierModel: @unchecked Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension ClassifierModel {
+    /// Best label per row of precomputed document features (n × dimension).
+    public func predict(features: [Float]) -> [Int] {
+        let d = dimension, n = d > 0 ? features.count / d : 0
+        var out = [Int](repeating: 0, count: n)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width + labelCount)
+        defer { scratch.deallocate() }
+        features.withUnsafeBufferPointer { f in
+            for i in 0..<n {
+                probabilities(x: f.baseAddress! + i * d, z: scratch, out: scratch + width)
+                var best = 0
+                for c in 1..<max(1, labelCount) where scratch[width + c] > scratch[width + best] { best = c }
+                out[i] = best
+            }
+        }
+        return out
+    }
+}

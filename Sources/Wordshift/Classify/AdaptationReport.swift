@@ -1,0 +1,107 @@
+/// The methods of `classify adapt`.
+public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
+    case none, embeddings, coral, adversarial
+    case selfTrain = "self-train"
+}
+
+/// One line of the adaptation table: a model and its scores on every test file.
+public struct AdaptationRow: Codable, Sendable {
+    public struct Score: Codable, Sendable {
+        public var test: String
+        public var accuracy: Double
+        public var macroF1: Double
+        /// (accuracy − source-only) / (in-domain − source-only), when both are known.
+        public var gapClosed: Double?
+    }
+    public var name: String
+    /// `baseline`, `method`, `few-shot` or `upper-bound`.
+    public var kind: String
+    public var usesTargetLabels: Int
+    public var seconds: Double
+    public var scores: [Score]
+}
+
+public struct AdaptationReport: Codable, Sendable {
+    public var sources: [String]
+    public var sourceExamples: Int
+    public var targetUnlabeled: String
+    public var targetUnlabeledExamples: Int
+    public var tests: [String]
+    public var rows: [AdaptationRow]
+    public var notes: [String]
+
+    /// Fills `gapClosed` from the `source-only` and `in-domain` rows.
+    mutating func computeGaps() {
+        guard let base = rows.first(where: { $0.name == "source-only" }),
+              let upper = rows.first(where: { $0.kind == "upper-bound" }) else { return }
+        for r in rows.indices {
+            for s in rows[r].scores.indices {
+                let b = base.scores[s].accuracy, u = upper.scores[s].accuracy
+                rows[r].scores[s].gapClosed = abs(u - b) > 1e-9 ? (rows[r].scores[s].accuracy - b) / (u - b) : nil
+            }
+        }
+    }
+
+    /// A plain-text table.
+    public func table() -> String {
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
+        var out = pad("model", 26) + pad("target labels", 14)
+        for t in tests { out += pad(shortName(t) + " acc / mF1 / gap", 38) }
+        out += "time\n"
+        for r in rows {
+            out += pad(r.name, 26) + pad(String(r.usesTargetLabels), 14)
+            for s in r.scores {
+                out += pad(Format.percent(s.accuracy) + " / " + Format.fixed(s.macroF1 * 100, 1)
+                           + " / " + (s.gapClosed.map { Format.percent($0) } ?? "-"), 38)
+            }
+            out += Format.fixed(r.seconds, 1) + " s\n"
+        }
+        return out
+    }
+
+    func shortName(_ path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        return base.hasSuffix(".tsv") ? String(base.dropLast(4)) : base
+    }
+
+    /// A grouped bar chart of accuracy per model and test set, as standalone SVG text.
+    public func svg() -> String {
+        let colours = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2"]
+        let barW = 14.0, gap = 10.0, left = 60.0, top = 40.0, height = 260.0
+        let groupW = Double(tests.count) * barW + gap
+        let width = left + Double(rows.count) * groupW + 40
+        let lo = 0.4, hi = 1.0
+        func y(_ a: Double) -> Double { top + height * (1 - (min(hi, max(lo, a)) - lo) / (hi - lo)) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(top + height + 130))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        s += "<text x=\"\(left)\" y=\"20\" font-size=\"14\">Restaurant → movie adaptation: accuracy</text>\n"
+        for k in 0...6 {
+            let a = lo + Double(k) * 0.1
+            s += "<line x1=\"\(left - 4)\" x2=\"\(width - 30)\" y1=\"\(y(a))\" y2=\"\(y(a))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(left - 8)\" y=\"\(y(a) + 4)\" text-anchor=\"end\">\(Int((a * 100).rounded()))%</text>\n"
+        }
+        for (i, r) in rows.enumerated() {
+            let x0 = left + Double(i) * groupW + gap / 2
+            for (j, sc) in r.scores.enumerated() {
+                let x = x0 + Double(j) * barW
+                s += "<rect x=\"\(x)\" y=\"\(y(sc.accuracy))\" width=\"\(barW - 2)\" height=\"\(top + height - y(sc.accuracy))\" fill=\"\(colours[j % colours.count])\"><title>\(escape(r.name)) on \(escape(shortName(sc.test))): \(Format.percent(sc.accuracy))</title></rect>\n"
+            }
+            let cx = x0 + Double(tests.count) * barW / 2
+            s += "<text transform=\"translate(\(cx),\(top + height + 10)) rotate(45)\">\(escape(r.name))</text>\n"
+        }
+        for (j, t) in tests.enumerated() {
+            let x = width - 200, yy = top + Double(j) * 16
+            s += "<rect x=\"\(x)\" y=\"\(yy - 9)\" width=\"10\" height=\"10\" fill=\"\(colours[j % colours.count])\"/><text x=\"\(x + 14)\" y=\"\(yy)\">\(escape(shortName(t)))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    func escape(_ t: String) -> String {
+        t.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
+    }
+}
+
+extension String {
+    func replacingAll(_ a: String, _ b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

@@ -1,0 +1,151 @@
+/// Restaurant → movie style experiments: a head trained on labeled source text, carried to a
+/// target domain with unlabeled target text, compared with few-shot target labels and an
+/// in-domain upper bound.
+public struct DomainAdaptation {
+    public struct Options: Sendable {
+        public var config: ClassifierConfig
+        public var methods: [AdaptationMethod] = AdaptationMethod.allCases
+        /// Few-shot sizes K (target labels added to the source data).
+        public var shots: [Int] = [0, 50, 200]
+        public var fewShotWeight: Float = 5
+        public var selfTrainRounds = 3
+        public var selfTrainFraction = 0.2
+        public var adversarialWeight: Float = 0.1
+        /// Ridge added to both covariances, relative to their mean variance.
+        public var coralLambda = 0.1
+        public init(config: ClassifierConfig) { self.config = config }
+    }
+
+    public var index: EmbeddingIndex
+    public var options: Options
+    /// Vectors adapted to the target domain (the `embeddings` method), when available.
+    public var adaptedIndex: EmbeddingIndex?
+    public var log: (String) -> Void = { _ in }
+
+    public init(index: EmbeddingIndex, options: Options) {
+        self.index = index
+        self.options = options
+    }
+
+    public func run(source: LabeledDataset, sourcePaths: [String], targetUnlabeled: [String], targetUnlabeledPath: String,
+                    targetLabeled: LabeledDataset?, tests: [LabeledDataset]) throws -> AdaptationReport {
+        try LabeledDataReader.requireTwoClasses(source)
+        let cfg = options.config
+        var report = AdaptationReport(sources: sourcePaths, sourceExamples: source.count, targetUnlabeled: targetUnlabeledPath,
+                                      targetUnlabeledExamples: targetUnlabeled.count, tests: tests.map(\.source), rows: [], notes: [])
+        func scores(_ predict: ([String]) -> [Int], labels: [String]) -> [AdaptationRow.Score] {
+            tests.map { t in
+                let gold = t.relabeled(to: labels).labelIDs
+                let m = ClassificationMetrics(labels: labels, gold: gold, predicted: predict(t.texts))
+                return AdaptationRow.Score(test: t.source, accuracy: m.accuracy, macroF1: m.macroF1, gapClosed: nil)
+            }
+        }
+        func add(_ name: String, _ kind: String, labels k: Int, _ body: () throws -> [AdaptationRow.Score]) rethrows {
+            let t0 = System.now()
+            let s = try body()
+            let row = AdaptationRow(name: name, kind: kind, usesTargetLabels: k, seconds: System.now() - t0, scores: s)
+            log(name + ": " + s.map { Format.percent($0.accuracy) }.joined(separator: " "))
+            report.rows.append(row)
+        }
+
+        var base: ClassifierHead?
+        try add("source-only", "baseline", labels: 0) {
+            let r = try Classifier.train(index: index, train: source, config: cfg)
+            base = r.head
+            return scores({ r.head.predict($0) }, labels: r.head.labels)
+        }
+        for method in options.methods {
+            switch method {
+            case .none: continue
+            case .coral:
+                guard let head = base else { continue }
+                try add("coral", "method", labels: 0) {
+                    // Target features are re-coloured with the source statistics, then the
+                    // source-trained head classifies them (CORAL in the target → source direction).
+                    let fs = head.model.features(head.encode(source.texts), threads: cfg.threads)
+                    let ft = head.model.features(head.encode(targetUnlabeled), threads: cfg.threads)
+                    let d = head.model.dimension
+                    let (_, cs) = Coral.meanAndCovariance(fs, d), (_, ct) = Coral.meanAndCovariance(ft, d)
+                    let meanVariance = (0..<d).reduce(0.0) { $0 + cs[$1 * d + $1] + ct[$1 * d + $1] } / Double(2 * max(1, d))
+                    let coral = Coral(source: ft, target: fs, dimension: d, lambda: options.coralLambda * meanVariance)
+                    return scores({ head.model.predict(features: coral.apply(head.model.features(head.encode($0), threads: cfg.threads))) },
+                                  labels: head.labels)
+                }
+            case .adversarial:
+                try add("adversarial", "method", labels: 0) {
+                    var extra = Classifier.Extra()
+                    extra.unlabeled = targetUnlabeled
+                    extra.adversarialWeight = options.adversarialWeight
+                    let r = try Classifier.train(index: index, train: source, config: cfg, extra: extra)
+                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                }
+            case .selfTrain:
+                guard var head = base else { continue }
+                try add("self-train", "method", labels: 0) {
+                    for _ in 0..<options.selfTrainRounds {
+                        let pseudo = Self.confident(head, texts: targetUnlabeled, fraction: options.selfTrainFraction, threads: cfg.threads)
+                        var extra = Classifier.Extra()
+                        extra.labeled = pseudo
+                        head = try Classifier.train(index: index, train: source, config: cfg, extra: extra).head
+                    }
+                    return scores({ head.predict($0) }, labels: head.labels)
+                }
+            case .embeddings:
+                guard let adapted = adaptedIndex else {
+                    report.notes.append("embeddings: no target-adapted vectors were available; method not run")
+                    continue
+                }
+                try add("embeddings", "method", labels: 0) {
+                    var c = cfg
+                    c.features.storeCount = adapted.count
+                    let r = try Classifier.train(index: adapted, train: source, config: c)
+                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                }
+            }
+        }
+        if let targetLabeled {
+            var rng = SeededRandom(seed: cfg.seed ^ 0xF5)
+            var order = Array(0..<targetLabeled.count)
+            order.shuffle(using: &rng)
+            for k in options.shots {
+                if k <= 0 {
+                    if let s = report.rows.first { report.rows.append(AdaptationRow(name: "few-shot K=0", kind: "few-shot", usesTargetLabels: 0, seconds: s.seconds, scores: s.scores)) }
+                    continue
+                }
+                let kk = min(k, targetLabeled.count)
+                try add("few-shot K=\(kk)", "few-shot", labels: kk) {
+                    var extra = Classifier.Extra()
+                    extra.labeled = targetLabeled.subset(Array(order[..<kk]))
+                    extra.labeledWeight = options.fewShotWeight
+                    let r = try Classifier.train(index: index, train: source, config: cfg, extra: extra)
+                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                }
+            }
+            try add("in-domain (upper bound)", "upper-bound", labels: targetLabeled.count) {
+                let r = try Classifier.train(index: index, train: targetLabeled, config: cfg)
+                return scores({ r.head.predict($0) }, labels: r.head.labels)
+            }
+        }
+        report.computeGaps()
+        return report
+    }
+
+    /// The `fraction` most confident predictions on `texts`, the same number per predicted class.
+    static func confident(_ head: ClassifierHead, texts: [String], fraction: Double, threads: Int) -> LabeledDataset {
+        let L = head.labels.count
+        let p = head.probabilities(texts, threads: threads)
+        var byClass = [[(Float, Int)]](repeating: [], count: L)
+        for i in 0..<texts.count {
+            let c = ArgMax.of(p, row: i, width: L)
+            byClass[c].append((p[i * L + c], i))
+        }
+        let per = max(1, Int(Double(texts.count) * fraction) / max(1, L))
+        var chosen: [(Int, Int)] = []
+        for c in 0..<L {
+            let top = byClass[c].sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(per)
+            chosen += top.map { ($0.1, c) }
+        }
+        chosen.sort { $0.0 < $1.0 }
+        return LabeledDataset(labels: head.labels, texts: chosen.map { texts[$0.0] }, labelIDs: chosen.map(\.1), source: "pseudo-labels")
+    }
+}
