@@ -23,10 +23,12 @@ let package = Package(
         // Keeps ICU types out of Swift: Foundation carries its own ICU, and the two clash.
         .target(name: "CICUShim", path: "Sources/CICUShim",
                 linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
+        // Hand-vectorised kernels with run-time CPU dispatch (AVX2 where present).
+        .target(name: "CKernels", path: "Sources/CKernels"),
         .target(
             name: "Wordshift",
             dependencies: [
-                "CZlib", "COpenBLAS", "CCrypto", "CICUShim",
+                "CZlib", "COpenBLAS", "CCrypto", "CICUShim", "CKernels",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

@@ -7,6 +7,20 @@ public final class EmbeddingIndex: @unchecked Sendable {
     public let units: UnsafeMutableBufferPointer<Float>
     public let norms: UnsafeMutableBufferPointer<Float>
     public private(set) var ids: [String: Int32] = [:]
+    /// The int8 first-pass copy for single queries, built on first use (large indexes only).
+    private var quantizedRows: QuantizedRows?
+    private let quantizedLock = Mutex()
+    /// Indexes at least this large answer single queries through `QuantizedRows`.
+    static let quantizedThreshold = 50_000
+
+    func quantized(threads: Int) -> QuantizedRows {
+        quantizedLock.lock()
+        defer { quantizedLock.unlock() }
+        if let q = quantizedRows { return q }
+        let q = QuantizedRows(index: self, threads: threads)
+        quantizedRows = q
+        return q
+    }
 
     public var count: Int { words.count }
 

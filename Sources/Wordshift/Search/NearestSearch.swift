@@ -1,7 +1,9 @@
 import COpenBLAS
 
-/// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges;
-/// a batch of queries goes through matrix-matrix products (BLAS sgemm) block by block.
+/// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges
+/// (on large indexes, first over an int8 copy with proven error bounds, then exact float32
+/// rescoring of the rows that can still win); a batch of queries goes through matrix-matrix
+/// products (BLAS sgemm) block by block.
 extension EmbeddingIndex {
     /// The `k` rows most similar to `query` (any length-`dimension` vector; it is normalised).
     /// Rows in `excluding` are skipped; only the first `restrict` rows are searched.
@@ -11,6 +13,15 @@ extension EmbeddingIndex {
         let limit = min(count, restrict ?? count)
         let unitQuery = VectorMath.normalized(query)
         let want = k + excluding.count
+        if limit >= Self.quantizedThreshold {
+            let top = quantized(threads: threads).nearest(index: self, unitQuery: unitQuery, want: want, limit: limit, threads: threads)
+            return finish(top, k: k, excluding: excluding)
+        }
+        return finish(scan(unitQuery: unitQuery, want: want, limit: limit, threads: threads), k: k, excluding: excluding)
+    }
+
+    /// The plain float32 scan over rows 0..<limit, split across threads.
+    func scan(unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
         let t = limit >= 20_000 ? threads : 1
         var partial = [TopK](repeating: TopK(k: want), count: t)
         let dim = dimension
@@ -36,7 +47,7 @@ extension EmbeddingIndex {
         }
         var top = TopK(k: want)
         for p in partial { top.merge(p) }
-        return finish(top, k: k, excluding: excluding)
+        return top
     }
 
     /// Nearest neighbours of many queries at once (each row of `queries`, row-major,

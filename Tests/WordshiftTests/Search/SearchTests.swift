@@ -85,3 +85,24 @@ import Testing
         #expect(one.id == 9 && abs(one.norm - idx.norms[9]) < 1e-5)
     }
 }
+
+@Suite struct QuantizedSearchTests {
+    @Test func int8FirstPassReturnsExactlyTheFloatResult() {
+        let n = EmbeddingIndex.quantizedThreshold + 5_000
+        let table = Scratch.table(n, 48, seed: 3)
+        let index = EmbeddingIndex(words: table.words, dimension: 48, vectors: table.values)
+        for (i, id) in [0, 777, n / 2, n - 1].enumerated() {
+            var query = index.vector(id)
+            query[i] += 0.3  // not exactly a row
+            let fast = index.nearest(to: query, k: 10, excluding: [id], threads: 2)
+            let plain = index.scan(unitQuery: VectorMath.normalized(query), want: 11, limit: n, threads: 2).sorted()
+                .filter { $0.id != id }.prefix(10)
+            #expect(fast.map(\.word) == plain.map { index.words[$0.id] })
+            #expect(fast.map(\.score) == plain.map(\.score))
+        }
+        // A restricted search stays exact too.
+        let restricted = index.nearest(to: index.vector(5), k: 5, restrict: EmbeddingIndex.quantizedThreshold + 10)
+        let plain = index.scan(unitQuery: index.unitVector(5), want: 5, limit: EmbeddingIndex.quantizedThreshold + 10, threads: 1).sorted()
+        #expect(restricted.map(\.word) == plain.map { index.words[$0.id] })
+    }
+}

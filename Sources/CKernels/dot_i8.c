@@ -1,0 +1,43 @@
+#include "ckernels.h"
+#include <immintrin.h>
+
+static void dot_i8_portable(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out) {
+    for (size_t r = 0; r < count; r++) {
+        const int8_t *row = rows + r * stride;
+        int32_t acc = 0;
+        for (size_t i = 0; i < stride; i++) acc += (int32_t)row[i] * (int32_t)query[i];
+        out[r] = acc;
+    }
+}
+
+__attribute__((target("avx2")))
+static void dot_i8_avx2(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out) {
+    for (size_t r = 0; r < count; r++) {
+        const int8_t *row = rows + r * stride;
+        __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+        for (size_t i = 0; i < stride; i += 32) {
+            __m256i a0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(row + i)));
+            __m256i a1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(row + i + 16)));
+            __m256i b0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(query + i)));
+            __m256i b1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(query + i + 16)));
+            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(a0, b0));
+            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(a1, b1));
+        }
+        __m256i acc = _mm256_add_epi32(acc0, acc1);
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+        out[r] = _mm_cvtsi128_si32(s);
+    }
+}
+
+int ckernels_has_avx2(void) {
+    static int cached = -1;
+    if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx2") ? 1 : 0; }
+    return cached;
+}
+
+void ckernels_dot_i8(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out) {
+    if (ckernels_has_avx2()) dot_i8_avx2(rows, count, stride, query, out);
+    else dot_i8_portable(rows, count, stride, query, out);
+}

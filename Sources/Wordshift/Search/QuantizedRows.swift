@@ -1,0 +1,128 @@
+import CKernels
+
+/// An int8 copy of the unit matrix (per-row scale, rows padded to 32 bytes) for a first,
+/// 4×-cheaper pass over memory. Every approximate score comes with a proven error bound, so a
+/// search that rescores every row whose bound reaches the k-th best lower bound returns
+/// exactly what the float32 search returns.
+///
+/// With x ≈ q/s (|x − q/s| ≤ 0.5/s per component) and the query y ≈ p/t likewise,
+/// |x·y − p·q/(s·t)| ≤ (0.5·Σ|q| + 0.5·Σ|p| + 0.25·d) / (s·t).
+final class QuantizedRows: @unchecked Sendable {
+    let count: Int
+    let dimension: Int
+    let stride: Int
+    let codes: UnsafeMutableBufferPointer<Int8>
+    /// 1/s per row.
+    let inverseScales: UnsafeMutableBufferPointer<Float>
+    /// 0.5·Σ|q| per row.
+    let halfAbsSums: UnsafeMutableBufferPointer<Float>
+
+    init(index: EmbeddingIndex, threads: Int) {
+        count = index.count
+        dimension = index.dimension
+        stride = (dimension + 31) / 32 * 32
+        codes = .allocate(capacity: max(1, count * stride))
+        codes.initialize(repeating: 0)
+        inverseScales = .allocate(capacity: max(1, count))
+        halfAbsSums = .allocate(capacity: max(1, count))
+        let c = SharedPointer(codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
+        let half = SharedPointer(halfAbsSums.baseAddress!), units = SharedPointer(index.units.baseAddress!)
+        let d = dimension, st = stride
+        Parallel.forEachRange(count: count, threads: threads) { range in
+            for r in range {
+                let row = units.base + r * d
+                var maxAbs: Float = 0
+                for j in 0..<d { maxAbs = max(maxAbs, abs(row[j])) }
+                let scale: Float = maxAbs > 0 ? 127 / maxAbs : 1
+                var sum: Float = 0
+                for j in 0..<d {
+                    let q = (row[j] * scale).rounded()
+                    c[r * st + j] = Int8(max(-127, min(127, q)))
+                    sum += abs(q)
+                }
+                inv[r] = 1 / scale
+                half[r] = 0.5 * sum
+            }
+        }
+    }
+
+    deinit {
+        codes.deallocate()
+        inverseScales.deallocate()
+        halfAbsSums.deallocate()
+    }
+
+    /// Exact top-k of `unitQuery` over rows 0..<limit: the int8 pass with bounds, then float32
+    /// rescoring of every row that could still be in the top k.
+    func nearest(index: EmbeddingIndex, unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
+        var maxAbs: Float = 0
+        for v in unitQuery { maxAbs = max(maxAbs, abs(v)) }
+        let t: Float = maxAbs > 0 ? 127 / maxAbs : 1
+        var query = [Int8](repeating: 0, count: stride)
+        var querySum: Float = 0
+        for j in 0..<dimension {
+            let q = (unitQuery[j] * t).rounded()
+            query[j] = Int8(max(-127, min(127, q)))
+            querySum += abs(q)
+        }
+        let constant = 0.5 * querySum + 0.25 * Float(dimension)
+        let invT = 1 / t
+        let parts = max(1, threads)
+        // Each worker keeps its k best lower bounds and every row whose upper bound reached its
+        // running k-th lower bound: a superset of the rows that can reach the global one.
+        var lowerTops = [TopK](repeating: TopK(k: want), count: parts)
+        var candidates = [[(row: Int32, upper: Float)]](repeating: [], count: parts)
+        query.withUnsafeBufferPointer { qb in
+            let qp = SharedPointer(UnsafeMutablePointer(mutating: qb.baseAddress!))
+            let tops = SharedPointer(lowerTops.withUnsafeMutableBufferPointer { $0.baseAddress! })
+            let cands = SharedPointer(candidates.withUnsafeMutableBufferPointer { $0.baseAddress! })
+            let codes = SharedPointer(self.codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
+            let half = SharedPointer(halfAbsSums.baseAddress!)
+            let st = stride
+            Parallel.run(threads: parts) { w in
+                let lo = limit * w / parts, hi = limit * (w + 1) / parts
+                guard lo < hi else { return }
+                var dots = [Int32](repeating: 0, count: 4096)
+                var top = TopK(k: want)
+                var kept: [(row: Int32, upper: Float)] = []
+                kept.reserveCapacity(4096)
+                var start = lo
+                while start < hi {
+                    let n = min(4096, hi - start)
+                    dots.withUnsafeMutableBufferPointer { db in
+                        ckernels_dot_i8(codes.base + start * st, n, st, qp.base, db.baseAddress!)
+                    }
+                    var threshold = top.ids.count < want ? -Float.infinity : top.threshold
+                    for i in 0..<n {
+                        let r = start + i
+                        let s = inv[r] * invT
+                        let a = Float(dots[i]) * s
+                        let b = (half[r] + constant) * s
+                        if a + b >= threshold - 1e-5 { kept.append((Int32(r), a + b)) }
+                        if a - b > threshold {
+                            top.offer(Int32(r), a - b)
+                            threshold = top.ids.count < want ? -Float.infinity : top.threshold
+                        }
+                    }
+                    start += n
+                }
+                tops[w] = top
+                cands[w] = kept
+            }
+        }
+        var lower = TopK(k: want)
+        for t in lowerTops { lower.merge(t) }
+        // Every row whose upper bound reaches the k-th best lower bound may be in the top k
+        // (less a margin for the float rounding of the bounds themselves).
+        let tau = lower.ids.count < want ? -Float.infinity : lower.threshold - 1e-5
+        var exact = TopK(k: want)
+        unitQuery.withUnsafeBufferPointer { qb in
+            for list in candidates {
+                for c in list where c.upper >= tau {
+                    exact.offer(c.row, VectorMath.dot(qb.baseAddress!, index.unit(Int(c.row)), dimension))
+                }
+            }
+        }
+        return exact
+    }
+}
