@@ -14,11 +14,13 @@ struct EvaluateAnalogies: ParsableCommand {
     @Argument(help: "Questions file (`: section` lines, then `a b c d`).") var file: String
     @Option(name: .long, help: "Use only the N most frequent words (gensim's default 300000).") var restrictVocab = 300_000
     @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
+    @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let index = try loadIndex(store, quiet: output.quiet)
-        let r = try AnalogyEvaluation.run(index: index, file: file, restrictVocab: restrictVocab, method: method,
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
+        let r = try AnalogyEvaluation.run(index: vectors.index, file: file, restrictVocab: restrictVocab, method: method,
+                                          subwords: vectors.subwords,
                                           progress: ProgressBar("analogies", unit: " questions", quiet: output.quiet))
         if output.json { try JSONOutput.print(r); return }
         print("section".padding(32) + "correct/attempted  accuracy")
@@ -28,7 +30,8 @@ struct EvaluateAnalogies: ParsableCommand {
         print("semantic".padding(32) + "\(r.semantic.correct)/\(r.semantic.attempted)".padding(19) + Format.percent(r.semantic.accuracy))
         print("syntactic".padding(32) + "\(r.syntactic.correct)/\(r.syntactic.attempted)".padding(19) + Format.percent(r.syntactic.accuracy))
         print("total".padding(32) + "\(r.total.correct)/\(r.total.attempted)".padding(19) + Format.percent(r.total.accuracy)
-              + "  (coverage \(Format.percent(r.total.coverage)) of \(r.total.total))")
+              + "  (coverage \(Format.percent(r.total.coverage)) of \(r.total.total)"
+              + (r.total.coverageWithSubwords.map { "; with subwords \(Format.percent($0))" } ?? "") + ")")
     }
 }
 

@@ -39,6 +39,14 @@ public struct AnalogyEvaluation: Codable, Sendable {
         public var total = 0
         public var accuracy: Double = 0
         public var coverage: Double = 0
+        /// Share of questions whose four words all have a vocabulary or subword vector (only
+        /// with subwords; accuracy is always over the vocabulary-only questions, as gensim's).
+        public var coverageWithSubwords: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case correct, attempted, total, accuracy, coverage
+            case coverageWithSubwords = "coverage_with_subwords"
+        }
     }
 
     public var file: String
@@ -57,10 +65,12 @@ public struct AnalogyEvaluation: Codable, Sendable {
     private struct Question { var section: Int; var a: Int; var b: Int; var c: Int; var expected: String }
 
     public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
-                           method: AnalogyMethod = .add, progress: ProgressBar? = nil) throws -> AnalogyEvaluation {
+                           method: AnalogyMethod = .add, subwords: NgramTable? = nil,
+                           progress: ProgressBar? = nil) throws -> AnalogyEvaluation {
         let resolver = WordResolver(index: index, restrict: restrictVocab, caseInsensitive: true)
         var result = AnalogyEvaluation(file: file, restrictVocab: restrictVocab, method: method)
         var questions: [Question] = []
+        var coveredWithSubwords = 0
         let lines = try LineReader(path: file)
         while let text = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
             if text.hasPrefix(": ") {
@@ -76,6 +86,9 @@ public struct AnalogyEvaluation: Codable, Sendable {
             }
             let s = result.sections.count - 1
             result.sections[s].total += 1
+            if let subwords, parts.allSatisfy({ resolver.row($0) != nil || subwords.vector(for: $0.lowercased()) != nil }) {
+                coveredWithSubwords += 1
+            }
             guard let a = resolver.row(parts[0]), let b = resolver.row(parts[1]), let c = resolver.row(parts[2]),
                   resolver.row(parts[3]) != nil else { continue }
             questions.append(Question(section: s, a: a, b: b, c: c, expected: parts[3]))
@@ -124,6 +137,9 @@ public struct AnalogyEvaluation: Codable, Sendable {
         }
         result.total.accuracy = result.total.attempted > 0 ? Double(result.total.correct) / Double(result.total.attempted) : 0
         result.total.coverage = result.total.total > 0 ? Double(result.total.attempted) / Double(result.total.total) : 0
+        if subwords != nil {
+            result.total.coverageWithSubwords = result.total.total > 0 ? Double(coveredWithSubwords) / Double(result.total.total) : 0
+        }
         return result
     }
 }
