@@ -55,13 +55,41 @@ func benchQuery(store path: String) throws {
         """)
 }
 
+/// Time to load a store's n-gram table, and to build the vector of an unseen word from it.
+func benchSubwords(store path: String) throws {
+    let store = try VectorStore(path: path)
+    var t = System.now()
+    guard let table = try NgramTable.load(from: store) else {
+        System.writeStderr("\(path) has no subwords\n")
+        exit(1)
+    }
+    let loadSeconds = System.now() - t
+    let (words, _) = try store.loadWords()
+    // Unseen words: frequent words with two letters swapped.
+    let unseen = words.prefix(2000).map { w -> String in
+        var c = Array(w)
+        if c.count > 3 { c.swapAt(1, 2) }
+        return String(c) + "x"
+    }
+    var times: [Double] = []
+    for w in unseen {
+        t = System.now()
+        _ = table.vector(for: w)
+        times.append((System.now() - t) * 1e6)
+    }
+    print("""
+        {"ngram_table_load_seconds": \(loadSeconds), "stored_buckets": \(table.storedBuckets), \
+        "unseen_word_vector_us_median": \(median(times)), "store_bytes": \(System.fileSize(path) ?? 0)}
+        """)
+}
+
 let args = CommandLine.arguments
 do {
-    guard args.count >= 3, args[1] == "query" else {
-        System.writeStderr("usage: wordshift-bench query STORE [--queries N] [--warmup N] [--batch N]\n")
+    guard args.count >= 3, args[1] == "query" || args[1] == "subwords" else {
+        System.writeStderr("usage: wordshift-bench query STORE [--queries N] [--warmup N] [--batch N]\n       wordshift-bench subwords STORE\n")
         exit(2)
     }
-    try benchQuery(store: args[2])
+    if args[1] == "subwords" { try benchSubwords(store: args[2]) } else { try benchQuery(store: args[2]) }
 } catch {
     System.writeStderr("error: \(error)\n")
     exit(1)

@@ -23,6 +23,7 @@ struct SubwordFit: ParsableCommand {
     @Option(name: .long, help: "Fit on the N most frequent words only.") var maxWords: Int?
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
     @Option(name: .long, help: "L2 decay per update (favours n-grams shared by many words).") var decay: Float = 0
+    @Option(name: .long, help: "Words seen fewer times get proportionally smaller updates (0: all equal).") var fullWeightCount = 0
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -40,6 +41,7 @@ struct SubwordFit: ParsableCommand {
         options.maxWords = maxWords
         options.seed = seed
         options.decay = decay
+        options.fullWeightCount = fullWeightCount
         let (table, summary) = NgramFit.fit(index: index, options: options,
                                             progress: ProgressBar("fitting n-grams", unit: " epochs", quiet: output.quiet))
         let before = System.fileSize(store) ?? 0

@@ -12,6 +12,9 @@ public struct NgramFit: Sendable {
         /// L2 penalty per update: pulls n-grams that only one word uses towards zero, so the
         /// shared ones carry the meaning (what an unseen word can draw on).
         public var decay: Float = 0
+        /// Words seen fewer times than this (where the store has counts) get proportionally
+        /// smaller updates: their vectors are the least reliable targets.
+        public var fullWeightCount = 0
         public init() {}
     }
 
@@ -62,7 +65,8 @@ public struct NgramFit: Sendable {
                     let target = index.unit(w)
                     for j in 0..<d { residual[j] = target[j] }
                     for r in rows { let p = tp + Int(r) * d; for j in 0..<d { residual[j] -= p[j] * inv } }
-                    let step = lr
+                    var step = lr
+                    if options.fullWeightCount > 0, let c = index.counts[w] { step *= min(1, Float(c) / Float(options.fullWeightCount)) }
                     let keep = 1 - lr * options.decay
                     for r in rows { let p = tp + Int(r) * d; for j in 0..<d { p[j] = p[j] * keep + step * residual[j] } }
                 }

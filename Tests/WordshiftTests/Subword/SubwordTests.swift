@@ -175,3 +175,44 @@ import Testing
         #expect(with.spearmanAllPairs > without.spearmanAllPairs)
     }
 }
+
+@Suite struct FastTextBinaryBadInputTests {
+    func modelBytes() throws -> [UInt8] {
+        try #require(TestData.exists("vectors/fasttext-binary/crime-and-punishment.bin"))
+        return Array(try Data(contentsOf: URL(fileURLWithPath: TestData.path("vectors/fasttext-binary/crime-and-punishment.bin"))))
+    }
+
+    @Test func truncatedModelNamesTheOffset() throws {
+        let bytes = try modelBytes()
+        for cut in [10, 100, 3_000, bytes.count - 10_000] {
+            let path = Scratch.write(bytes: Array(bytes.prefix(cut)), name: "cut.bin")
+            do {
+                _ = try FastTextBinaryReader.read(path: path)
+                Issue.record("a model cut at \(cut) bytes was accepted")
+            } catch let WordshiftError.malformedBinary(p, offset, message) {
+                #expect(p == path && offset <= cut && message.contains("truncated"), "\(cut): \(offset) \(message)")
+            }
+        }
+    }
+
+    @Test func unknownVersionIsRefused() throws {
+        var bytes = try modelBytes()
+        bytes[4] = 99
+        let path = Scratch.write(bytes: bytes, name: "v99.bin")
+        #expect(throws: WordshiftError.malformedBinary(path: path, byteOffset: 4,
+                                                       message: "unsupported fastText model version 99 (11 and 12 are supported)")) {
+            _ = try FastTextBinaryReader.read(path: path)
+        }
+        // The import leaves nothing behind.
+        let dir = TestData.scratchDirectory()
+        #expect(throws: WordshiftError.self) { _ = try VectorImport.importFile(path, to: dir + "/s.sqlite") }
+        #expect(Scratch.contents(dir).isEmpty)
+    }
+
+    @Test func wordsAndVectorsOfTheModel() throws {
+        let model = try FastTextBinaryReader.read(path: TestData.path("vectors/fasttext-binary/crime-and-punishment.bin"))
+        #expect(model.words.count == 291 && model.dimension == 5 && model.bucketCount == 100)
+        #expect(model.words.prefix(3) == ["и", "в", "на"])
+        #expect(model.ngrams == CharNgrams(minN: 3, maxN: 6, buckets: 100))
+    }
+}
