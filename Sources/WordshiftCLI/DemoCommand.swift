@@ -52,13 +52,13 @@ struct DemoCommand: ParsableCommand {
         let store = try VectorStore(path: out)
         let index = try store.loadIndex()
         var fit = NgramFit.Options()
-        fit.ngrams = CharNgrams(minN: 3, maxN: 6, buckets: 2_000_000)
+        fit.fullWeightCount = 100
         let (table, fitted) = NgramFit.fit(index: index, options: fit)
         try StoreUpdate.run(out) { try table.write(to: $0) }
         print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n")
 
         let vectors = WordVectors(index: index, subwords: table)
-        for word in query + ["musci"] {
+        for word in query + ["philosphy"] {
             guard let q = try? vectors.lookup(word) else { print("\(word): not in the vocabulary"); continue }
             let found = index.nearest(to: q.unit, k: 6, excluding: q.row.map { [$0] } ?? [])
             let label = q.source == .subwords ? "\(word) (unseen; from its n-grams)" : word
