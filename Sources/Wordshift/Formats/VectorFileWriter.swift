@@ -61,8 +61,7 @@ public final class VectorFileWriter {
             TemporaryFiles.remove(temporaryPath)
             throw WordshiftError.invalidArgument("wrote \(written) vectors but announced \(count)")
         }
-        try System.rename(temporaryPath, to: path)
-        TemporaryFiles.unregister(temporaryPath)
+        try TemporaryFiles.moveIntoPlace(temporaryPath, to: path)
     }
 
     public func abandon() {

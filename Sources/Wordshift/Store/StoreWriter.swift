@@ -94,8 +94,7 @@ public final class StoreWriter {
             }
             try db.execute("COMMIT")
             connection = nil  // closes the file
-            try System.rename(temporaryPath, to: path)
-            TemporaryFiles.unregister(temporaryPath)
+            try TemporaryFiles.moveIntoPlace(temporaryPath, to: path)
         } catch {
             abandon()
             throw error

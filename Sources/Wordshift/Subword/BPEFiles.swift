@@ -50,10 +50,12 @@ public enum BPEFiles {
 
             """
         let tmp = System.temporarySibling(of: path)
+        TemporaryFiles.register(tmp)
         guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+            TemporaryFiles.remove(tmp)
             throw WordshiftError.io(path: path, message: "cannot write")
         }
-        try System.rename(tmp, to: path)
+        try TemporaryFiles.moveIntoPlace(tmp, to: path)
     }
 
     /// A JSON string literal.

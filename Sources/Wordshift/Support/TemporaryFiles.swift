@@ -31,6 +31,13 @@ public enum TemporaryFiles {
         }
     }
 
+    /// Renames a finished temporary file over its destination (atomic on one file system)
+    /// and forgets it.
+    public static func moveIntoPlace(_ temporary: String, to destination: String) throws {
+        try System.rename(temporary, to: destination)
+        unregister(temporary)
+    }
+
     /// Removes a file and forgets it.
     public static func remove(_ path: String) {
         unlink(path)
