@@ -55,13 +55,14 @@ enum BinaryVectorReader {
             words.append(word)
             filled += 1
             if filled == batchRows {
-                try values.withUnsafeBufferPointer { try sink.add(words: words, values: $0) }
+                try sink.add(words: words, values: values)
                 report.rows += filled
                 words.removeAll(keepingCapacity: true); filled = 0
+                values = [Float](repeating: 0, count: batchRows * dimension)  // the sink keeps the old one
             }
         }
         if filled > 0 {
-            try values.withUnsafeBufferPointer { try sink.add(words: words, values: UnsafeBufferPointer(rebasing: $0[0..<filled * dimension])) }
+            try sink.add(words: words, values: Array(values.prefix(filled * dimension)))
             report.rows += filled
         }
         if report.rows == 0 { throw WordshiftError.emptyInput(path: path, message: "no vectors found") }
@@ -79,34 +80,50 @@ enum BinaryVectorReader {
 /// A read buffer over a `ByteReader` for formats that mix text tokens and raw bytes.
 final class BufferedInput {
     let reader: ByteReader
-    private var buffer: [UInt8] = []
-    private var position = 0
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var start = 0, end = 0
     private var eof = false
     private var consumed = 0
 
-    init(_ reader: ByteReader) { self.reader = reader }
+    init(_ reader: ByteReader, capacity: Int = 1 << 22) {
+        self.reader = reader
+        buffer = .allocate(byteCount: capacity, alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
 
     /// Offset in the input of the next unread byte.
-    var offset: Int { consumed + position }
+    var offset: Int { consumed + start }
 
+    private var base: UnsafeMutableRawPointer { buffer.baseAddress! }
+
+    /// Makes at least `n` unread bytes available unless the input ends first.
     private func fill(atLeast n: Int) throws -> Bool {
-        if buffer.count - position >= n { return true }
+        if end - start >= n { return true }
         if eof { return false }
-        if position > 0 { buffer.removeSubrange(0..<position); consumed += position; position = 0 }
-        let want = max(n - buffer.count, 1 << 20)
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: want))
-        let got = try buffer.withUnsafeMutableBytes { try reader.read(into: $0.baseAddress! + old, count: want) }
-        buffer.removeSubrange((old + got)...)
-        if got < want { eof = true }
-        return buffer.count - position >= n
+        if start > 0 {
+            if end > start { base.copyMemory(from: base + start, byteCount: end - start) }
+            consumed += start; end -= start; start = 0
+        }
+        if n > buffer.count {
+            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(n, 2 * buffer.count), alignment: 64)
+            bigger.baseAddress!.copyMemory(from: base, byteCount: end)
+            buffer.deallocate()
+            buffer = bigger
+        }
+        while end < n && !eof {
+            let got = try reader.read(into: base + end, count: buffer.count - end)
+            if got == 0 { eof = true }
+            end += got
+        }
+        return end - start >= n
     }
 
     func hasMore() throws -> Bool { try fill(atLeast: 1) }
 
     /// Skips any number of `byte`.
     func skip(byte: UInt8) throws {
-        while try fill(atLeast: 1), buffer[position] == byte { position += 1 }
+        while try fill(atLeast: 1), base.load(fromByteOffset: start, as: UInt8.self) == byte { start += 1 }
     }
 
     /// Bytes up to (not including) the next newline, which is consumed; nil at the end.
@@ -116,27 +133,35 @@ final class BufferedInput {
     func readUntilSpace(max: Int) throws -> [UInt8]? { try readUntil(32, max: max, allowEnd: false) }
 
     private func readUntil(_ stop: UInt8, max: Int, allowEnd: Bool) throws -> [UInt8]? {
-        var out: [UInt8] = []
+        var scanned = 0
         while true {
-            guard try fill(atLeast: 1) else {
-                return allowEnd && !out.isEmpty ? out : nil
+            if let hit = memchrIndex(base + start + scanned, count: end - start - scanned, byte: Int32(stop)) {
+                let length = scanned + hit
+                if length > max { break }
+                let out = [UInt8](UnsafeRawBufferPointer(start: base + start, count: length))
+                start += length + 1
+                return out
             }
-            if buffer[position] == stop { position += 1; return out }
-            out.append(buffer[position]); position += 1
-            if out.count > max {
-                throw WordshiftError.malformedBinary(path: reader.path, byteOffset: offset,
-                                                     message: "no separator within \(max) bytes (not a word2vec binary file?)")
+            scanned = end - start
+            if scanned > max { break }
+            guard try fill(atLeast: scanned + 1) else {
+                guard allowEnd, scanned > 0 else { return nil }
+                let out = [UInt8](UnsafeRawBufferPointer(start: base + start, count: scanned))
+                start = end
+                return out
             }
         }
+        throw WordshiftError.malformedBinary(path: reader.path, byteOffset: offset,
+                                             message: "no separator within \(max) bytes (not a word2vec binary file?)")
     }
 
     func readExactly(into dst: UnsafeMutableRawPointer, count: Int, what: String) throws {
-        let start = offset
+        let startOffset = offset
         guard try fill(atLeast: count) else {
-            throw WordshiftError.malformedBinary(path: reader.path, byteOffset: start + (buffer.count - position),
+            throw WordshiftError.malformedBinary(path: reader.path, byteOffset: startOffset + (end - start),
                                                  message: "file ends inside \(what) (truncated?)")
         }
-        buffer.withUnsafeBytes { src in dst.copyMemory(from: src.baseAddress! + position, byteCount: count) }
-        position += count
+        dst.copyMemory(from: base + start, byteCount: count)
+        start += count
     }
 }

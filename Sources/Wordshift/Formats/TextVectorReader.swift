@@ -29,7 +29,7 @@ enum TextVectorReader {
             guard !rows.isEmpty else { return }
             if !begun { try sink.begin(dimension: dimension, expectedCount: report.declaredCount); begun = true }
             let values = try parse(batch, rows, dimension: dimension, path: path, threads: options.threads)
-            try values.withUnsafeBufferPointer { try sink.add(words: words, values: $0) }
+            try sink.add(words: words, values: values)
             report.rows += rows.count
             batch.removeAll(keepingCapacity: true); rows.removeAll(keepingCapacity: true); words.removeAll(keepingCapacity: true)
         }

@@ -25,7 +25,7 @@ public struct VectorTable: VectorSink, Sendable {
         }
     }
 
-    public mutating func add(words batch: [String], values batchValues: UnsafeBufferPointer<Float>) throws {
+    public mutating func add(words batch: [String], values batchValues: [Float]) throws {
         words.append(contentsOf: batch)
         values.append(contentsOf: batchValues)
     }

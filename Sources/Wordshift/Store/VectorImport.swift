@@ -127,9 +127,9 @@ struct StoreSink: VectorSink {
         progress = ProgressBar("import", total: expectedCount.map(Double.init), unit: " vectors", quiet: quiet)
     }
 
-    mutating func add(words: [String], values: UnsafeBufferPointer<Float>) throws {
+    mutating func add(words: [String], values: [Float]) throws {
         guard let writer else { return }
-        let job = InsertJob(writer: writer, words: words, values: Array(values), progress: progress)
+        let job = InsertJob(writer: writer, words: words, values: values, progress: progress)
         try worker.submit { try job.run() }
     }
 
