@@ -52,3 +52,38 @@ enum AdaGradKernel {
         return cost
     }
 }
+
+extension AdaGradKernel {
+    /// The Mittens penalty coef · |row + partner − target|² as a proximal step on `row`, with the
+    /// row's own AdaGrad step sizes eta / √G (G after the GloVe update; the penalty does not add
+    /// to G). Per component: row ← (row + k (target − partner)) / (1 + k), k = 2 · coef · eta / √G.
+    /// Stable for any coef ≥ 0: a very large coef puts row + partner on the target. `partner`
+    /// is the other half of the output vector (the context row of the same word), or nil when
+    /// the output is the word vector alone.
+    @inline(__always)
+    static func anchor(_ row: UnsafeMutablePointer<Float>, partner: UnsafePointer<Float>?, target: UnsafePointer<Float>,
+                       stride: Int, coef: Float, eta: Float) {
+        let a = UnsafeMutableRawPointer(row), t = UnsafeRawPointer(target)
+        let gOffset = stride * 4
+        let c2 = V8(repeating: 2 * coef * eta), one = V8(repeating: 1)
+        if let partner {
+            let p = UnsafeRawPointer(partner)
+            for c in 0..<(stride / 8) {
+                let o = c * 32
+                let w = a.loadUnaligned(fromByteOffset: o, as: V8.self)
+                let g = a.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
+                let k = c2 / g.squareRoot()
+                let goal = t.loadUnaligned(fromByteOffset: o, as: V8.self) - p.loadUnaligned(fromByteOffset: o, as: V8.self)
+                a.storeBytes(of: (w + k * goal) / (one + k), toByteOffset: o, as: V8.self)
+            }
+        } else {
+            for c in 0..<(stride / 8) {
+                let o = c * 32
+                let w = a.loadUnaligned(fromByteOffset: o, as: V8.self)
+                let g = a.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
+                let k = c2 / g.squareRoot()
+                a.storeBytes(of: (w + k * t.loadUnaligned(fromByteOffset: o, as: V8.self)) / (one + k), toByteOffset: o, as: V8.self)
+            }
+        }
+    }
+}

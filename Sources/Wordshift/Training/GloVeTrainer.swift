@@ -1,9 +1,11 @@
 /// The AdaGrad loop: every iteration walks the shuffled pairs once, split into one contiguous
 /// range per thread; threads update the shared model without locks (Hogwild). With one thread
-/// the result depends only on the seed.
+/// the result depends only on the seed. With `anchors` (Mittens), every update is followed by
+/// the penalty's proximal step on the two rows it touched; without, the loop is the plain one.
 enum GloVeTrainer {
     static func run(model: GloVeModel, pairs: [TrainingPair], config: GloVeConfig, startIteration: Int,
-                    history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: Bool) throws {
+                    history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: Bool,
+                    anchors: MittensAnchors? = nil) throws {
         guard startIteration < config.iterations else { return }
         let threads = max(1, min(config.threads, pairs.count))
         let costs = UnsafeMutablePointer<Double>.allocate(capacity: threads)
@@ -18,6 +20,12 @@ enum GloVeTrainer {
                 let bar = ProgressBar("iter \(iteration + 1)/\(config.iterations)", total: Double(buffer.count), unit: " pairs", quiet: !progress)
                 let barShared = UncheckedBox(bar)
                 Parallel.run(threads: threads) { t in
+                    if let anchors {
+                        costsShared[t] = anchoredEpochRange(model: model, pairs: shared, anchors: anchors, thread: t, threads: threads,
+                                                            eta: Float(config.eta), clip: Float(config.gradientClip),
+                                                            progress: t == 0 ? barShared.value : nil)
+                        return
+                    }
                     costsShared[t] = epochRange(model: model, pairs: shared, thread: t, threads: threads,
                                                 eta: Float(config.eta), clip: Float(config.gradientClip),
                                                 progress: t == 0 ? barShared.value : nil)
@@ -56,6 +64,44 @@ enum GloVeTrainer {
                 let p = pairs.base[i]
                 blockCost += AdaGradKernel.step(storage + Int(p.word) * rowFloats, contextBase + Int(p.context) * rowFloats,
                                                 stride: stride, pair: p, eta: eta, clip: clip)
+                i += 1
+            }
+            cost += Double(blockCost)
+            progress?.update(Double(i - lo) * Double(threads))
+        }
+        return cost
+    }
+
+    /// `epochRange` plus the Mittens proximal steps (kept separate so the plain loop is unchanged).
+    private static func anchoredEpochRange(model: GloVeModel, pairs: SharedPairs, anchors: MittensAnchors, thread: Int, threads: Int,
+                                           eta: Float, clip: Float, progress: ProgressBar?) -> Double {
+        let lo = pairs.count * thread / threads, hi = pairs.count * (thread + 1) / threads
+        let storage = model.storage
+        let rowFloats = model.rowFloats
+        let contextBase = storage + model.vocabularySize * rowFloats
+        let stride = model.stride
+        let targets = anchors.targets, wordCoef = anchors.wordCoefficients, contextCoef = anchors.contextCoefficients
+        let wordOnly = anchors.wordOnly
+        var cost = 0.0
+        var i = lo
+        while i < hi {
+            let blockEnd = min(hi, i + 65536)
+            var blockCost: Float = 0
+            while i < blockEnd {
+                let p = pairs.base[i]
+                let w = Int(p.word), c = Int(p.context)
+                let wr = storage + w * rowFloats, cr = contextBase + c * rowFloats
+                blockCost += AdaGradKernel.step(wr, cr, stride: stride, pair: p, eta: eta, clip: clip)
+                let kw = wordCoef[w]
+                if kw > 0 {
+                    AdaGradKernel.anchor(wr, partner: wordOnly ? nil : UnsafePointer(contextBase + w * rowFloats),
+                                         target: targets + w * stride, stride: stride, coef: kw, eta: eta)
+                }
+                let kc = contextCoef[c]
+                if kc > 0 {
+                    AdaGradKernel.anchor(cr, partner: UnsafePointer(storage + c * rowFloats),
+                                         target: targets + c * stride, stride: stride, coef: kc, eta: eta)
+                }
                 i += 1
             }
             cost += Double(blockCost)

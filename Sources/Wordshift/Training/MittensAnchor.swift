@@ -1,0 +1,222 @@
+/// The anchors of a Mittens run (Dingwall & Potts 2018): for every word that has a source
+/// vector r_i, the penalty mu · |ŵ_i − r_i|² on its output vector ŵ_i (word + context vector,
+/// or the word vector alone). Training is stochastic, so the penalty of word i is spread over
+/// the pairs that update its rows: each update of its word row carries mu / (pairs with word i),
+/// each update of its context row mu / (pairs with context i). Over one iteration every anchored
+/// word thus receives the penalty once, as in the full-batch objective.
+final class MittensAnchors: @unchecked Sendable {
+    let vocabularySize: Int
+    let stride: Int
+    let wordOnly: Bool
+    /// vocabularySize × stride target vectors (zero rows and padding for unanchored words).
+    let targets: UnsafeMutablePointer<Float>
+    /// Penalty weight per word-row update (0: not anchored).
+    let wordCoefficients: UnsafeMutablePointer<Float>
+    /// Penalty weight per context-row update (0: not anchored, or word-vector output).
+    let contextCoefficients: UnsafeMutablePointer<Float>
+
+    /// `sources[i]` is the source vector of word i (length `dimension`) or nil.
+    init(sources: [[Float]?], dimension: Int, mu: Float, wordOnly: Bool, pairs: [TrainingPair]) {
+        let v = sources.count
+        vocabularySize = v
+        stride = (dimension + 7) / 8 * 8
+        self.wordOnly = wordOnly
+        targets = .allocate(capacity: max(1, v * stride))
+        targets.initialize(repeating: 0, count: max(1, v * stride))
+        wordCoefficients = .allocate(capacity: max(1, v))
+        wordCoefficients.initialize(repeating: 0, count: max(1, v))
+        contextCoefficients = .allocate(capacity: max(1, v))
+        contextCoefficients.initialize(repeating: 0, count: max(1, v))
+        var asWord = [Int32](repeating: 0, count: v), asContext = [Int32](repeating: 0, count: v)
+        for p in pairs {
+            let w = Int(p.word), c = Int(p.context)
+            if w < v { asWord[w] &+= 1 }
+            if c < v { asContext[c] &+= 1 }
+        }
+        guard mu > 0 else { return }
+        for i in 0..<v {
+            guard let r = sources[i], r.count == dimension else { continue }
+            for d in 0..<dimension { targets[i * stride + d] = r[d] }
+            if asWord[i] > 0 { wordCoefficients[i] = mu / Float(asWord[i]) }
+            if !wordOnly && asContext[i] > 0 { contextCoefficients[i] = mu / Float(asContext[i]) }
+        }
+    }
+
+    deinit {
+        targets.deallocate()
+        wordCoefficients.deallocate()
+        contextCoefficients.deallocate()
+    }
+}
+
+/// Options of `GloVePipeline.adapt` beyond the GloVe configuration.
+public struct MittensOptions: Sendable, Equatable {
+    /// Weight of the penalty mu · |ŵ − r|² (0: no penalty).
+    public var mu: Float = 0.1
+    /// Start anchored words at their source vectors (word and context rows r / 2 each, or the
+    /// word row r with word-vector output); otherwise at the usual random values.
+    public var initializeFromSource = true
+    /// Also write the source words the corpus does not keep, with their source vectors.
+    public var keepSourceWords = true
+    public init(mu: Float = 0.1) { self.mu = mu }
+}
+
+/// What `adapt` did beyond a training summary.
+public struct MittensSummary: Codable, Sendable {
+    public var training: TrainingSummary
+    /// Corpus words that have a source vector (anchored when mu > 0).
+    public var anchoredWords = 0
+    /// Source words written unchanged because the corpus did not keep them.
+    public var copiedSourceWords = 0
+    public var mu: Float = 0
+}
+
+extension GloVePipeline {
+    /// Mittens: GloVe on `corpus` starting from the vectors of `source`, with the penalty
+    /// mu · |ŵ_i − r_i|² pulling every corpus word that has a source vector r_i towards it.
+    /// The store at `out` holds the corpus vocabulary (adapted vectors) followed, with
+    /// `keepSourceWords`, by the remaining source words unchanged. The source's dimension must
+    /// equal `config.dimension`; nothing is written when anything fails.
+    public static func adapt(source: VectorStore, corpus: [String], out: String, options: MittensOptions,
+                             config: GloVeConfig, progress: Bool) throws -> MittensSummary {
+        try config.validate()
+        guard source.dimension == config.dimension else {
+            throw WordshiftError.invalidArgument("\(source.path): the source store has dimension \(source.dimension); "
+                + "the training configuration has \(config.dimension) (--dim must equal the store's dimension)")
+        }
+        guard source.count > 0 else { throw WordshiftError.emptyInput(path: source.path, message: "the source store has no vectors") }
+        guard options.mu >= 0, options.mu.isFinite else { throw WordshiftError.invalidArgument("--mu must be a finite number ≥ 0") }
+        guard config.checkpointDirectory == nil, !config.resume else {
+            throw WordshiftError.invalidArgument("checkpoints are not supported when adapting from a source store")
+        }
+        let started = System.now()
+        var summary = TrainingSummary()
+        summary.out = out
+        let index = try source.loadIndex()
+
+        // Vocabulary and co-occurrences exactly as `train` counts them.
+        var t = System.now()
+        let counted = try VocabularyCounter.count(source: try CorpusSource(inputs: corpus), tokenizer: config.tokenizer, keepStream: true,
+                                                  temporaryDirectory: config.cooccurrence.temporaryDirectory, quiet: !progress)
+        defer { counted.stream?.close() }
+        let name = corpus.joined(separator: " ")
+        guard counted.tokens > 0 else { throw WordshiftError.emptyInput(path: name, message: "the corpus has no tokens") }
+        let (vocab, rank) = Vocabulary.build(from: counted.interner, minCount: config.minCount, maxVocab: config.maxVocab)
+        guard vocab.count > 0 else {
+            throw WordshiftError.emptyInput(path: name, message: "no word occurs at least \(config.minCount) times (--min-count)")
+        }
+        guard vocab.count <= TrainingPair.maximumVocabulary else {
+            throw WordshiftError.invalidArgument("the vocabulary has \(vocab.count) words; training supports at most \(TrainingPair.maximumVocabulary)")
+        }
+        summary.tokens = counted.tokens
+        summary.corpusBytes = counted.bytes
+        summary.invalidUTF8 = counted.invalidUTF8
+        summary.corpusSHA256 = counted.sha256
+        summary.vocabularySize = vocab.count
+        summary.stageSeconds["vocab"] = System.now() - t
+        guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
+        t = System.now()
+        let collector = PairCollector()
+        let xMax = config.xMax, alpha = config.alpha
+        summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
+                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
+            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+        }
+        var pairs = collector.finish()
+        counted.stream?.close()
+        summary.stageSeconds["cooccur"] = System.now() - t
+        guard !pairs.isEmpty else {
+            throw WordshiftError.emptyInput(path: name, message: "no co-occurrences: every document has fewer than two kept words")
+        }
+
+        // Source vectors of the corpus words (exact form, then lower case).
+        var sources = [[Float]?](repeating: nil, count: vocab.count)
+        var anchored = 0
+        var used = [Bool](repeating: false, count: index.count)
+        for (i, w) in vocab.words.enumerated() {
+            guard let id = index.id(of: w) ?? index.id(of: w.lowercased()), id < index.count else { continue }
+            sources[i] = index.vector(id)
+            used[id] = true
+            anchored += 1
+        }
+
+        t = System.now()
+        PairShuffle.shuffle(&pairs, seed: config.seed)
+        summary.stageSeconds["shuffle"] = System.now() - t
+        t = System.now()
+        let model = GloVeModel(vocabularySize: vocab.count, dimension: config.dimension, seed: config.seed)
+        let wordOnly = config.output == .wordOnly
+        if options.initializeFromSource {
+            for i in 0..<vocab.count {
+                guard let r = sources[i] else { continue }
+                let w = model.wordRow(i), c = model.contextRow(i)
+                for d in 0..<config.dimension {
+                    if wordOnly { w[d] = r[d] } else { w[d] = r[d] / 2; c[d] = r[d] / 2 }
+                }
+            }
+        }
+        let anchors = options.mu > 0
+            ? MittensAnchors(sources: sources, dimension: config.dimension, mu: options.mu, wordOnly: wordOnly, pairs: pairs) : nil
+        var history: [TrainingSummary.Iteration] = []
+        summary.threads = max(1, min(config.threads, pairs.count))
+        try GloVeTrainer.run(model: model, pairs: pairs, config: config, startIteration: 0, history: &history,
+                             fingerprint: 0, progress: progress, anchors: anchors)
+        pairs = []
+        summary.iterations = history
+        summary.stageSeconds["glove"] = System.now() - t
+
+        t = System.now()
+        let writer = try StoreWriter(path: out, dimension: config.dimension)
+        var copied = 0
+        do {
+            for (k, v) in config.metaEntries { writer.setMeta(k, v) }
+            writer.setMeta("training.method", "glove-mittens")
+            writer.setMeta("training.mittens_mu", "\(options.mu)")
+            writer.setMeta("training.init_from", source.path)
+            writer.setMeta("training.init_from_source", String(options.initializeFromSource))
+            writer.setMeta("training.anchored_words", String(anchored))
+            writer.setMeta("corpus_sha256", counted.sha256)
+            writer.setMeta("training.tokens", String(counted.tokens))
+            writer.setMeta("training.pairs", String(summary.pairs))
+            writer.setMeta("training.corpus", name)
+            writer.setMeta("training.vocab_size", String(vocab.count))
+            if let last = history.last { writer.setMeta("training.final_cost", "\(last.cost)") }
+            writer.setMeta(MetaKey.vectorKind, "glove-" + config.output.rawValue)
+            var v = [Float](repeating: 0, count: config.dimension)
+            var written = Set<String>()
+            for i in 0..<vocab.count {
+                try v.withUnsafeMutableBufferPointer { buf in
+                    guard let p = buf.baseAddress else { return }
+                    model.vector(i, wordOnly: wordOnly, into: p)
+                    try writer.add(word: vocab.words[i], count: Int(vocab.counts[i]), vector: UnsafeBufferPointer(buf))
+                }
+                written.insert(vocab.words[i])
+            }
+            if options.keepSourceWords {
+                for id in 0..<index.count where !used[id] && !written.contains(index.words[id]) {
+                    let r = index.vector(id)
+                    try r.withUnsafeBufferPointer { try writer.add(word: index.words[id], count: index.counts[id], vector: $0) }
+                    written.insert(index.words[id])
+                    copied += 1
+                }
+            }
+            writer.setMeta("training.copied_source_words", String(copied))
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        summary.stageSeconds["write"] = System.now() - t
+        summary.totalSeconds = System.now() - started
+        summary.peakRSSBytes = System.peakRSSBytes
+        return MittensSummary(training: summary, anchoredWords: anchored, copiedSourceWords: copied, mu: options.mu)
+    }
+}
+
+extension GloVePipeline {
+    /// `adapt` with the default options and penalty weight `mu`.
+    public static func adapt(source: VectorStore, corpus: [String], out: String, mu: Float, config: GloVeConfig,
+                             progress: Bool = false) throws -> MittensSummary {
+        try adapt(source: source, corpus: corpus, out: out, options: MittensOptions(mu: mu), config: config, progress: progress)
+    }
+}
