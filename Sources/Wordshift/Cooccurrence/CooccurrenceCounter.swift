@@ -9,6 +9,8 @@ final class CooccurrenceCounter {
     let dense: DenseCooccurrenceTable
     private let buffer: UnsafeMutablePointer<CooccurrenceEntry>
     private let scratch: UnsafeMutablePointer<CooccurrenceEntry>
+    /// The buffers are freed by `finish` (they are not needed while merging).
+    private var buffersReleased = false
     private let idBits: Int
     private let bufferCapacity: Int
     private var bufferCount = 0
@@ -40,9 +42,15 @@ final class CooccurrenceCounter {
     }
 
     deinit {
+        releaseBuffers()
+        removeSpills()
+    }
+
+    private func releaseBuffers() {
+        guard !buffersReleased else { return }
+        buffersReleased = true
         buffer.deallocate()
         scratch.deallocate()
-        removeSpills()
     }
 
     func removeSpills() {
@@ -103,11 +111,16 @@ final class CooccurrenceCounter {
     private func mergeMemoryRuns() throws {
         let merged = try EntryMerge(memoryRuns)
         let total = memoryRuns.reduce(0) { $0 + $1.count }
+        // The merged run adopts this buffer (no second copy while the old runs are still alive).
         let scratch = UnsafeMutablePointer<CooccurrenceEntry>.allocate(capacity: max(1, total))
-        defer { scratch.deallocate() }
         var n = 0
-        while let e = try merged.next() { scratch[n] = e; n += 1 }
-        memoryRuns = [MemoryRun(copying: scratch, count: n)]
+        do {
+            while let e = try merged.next() { scratch[n] = e; n += 1 }
+        } catch {
+            scratch.deallocate()
+            throw error
+        }
+        memoryRuns = [MemoryRun(adopting: scratch, count: n)]
         memoryRunBytes = n * 16
     }
 
@@ -138,6 +151,7 @@ final class CooccurrenceCounter {
     /// All totals as one sorted stream (entries with unique keys). Call once, after the last word.
     func finish() throws -> EntrySource {
         try compactBuffer()
+        releaseBuffers()
         if !spillRuns.isEmpty {
             try spillMemoryRuns()
             try mergeSpillPass()

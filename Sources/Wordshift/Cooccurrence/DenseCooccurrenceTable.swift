@@ -54,12 +54,27 @@ final class DenseCooccurrenceTable {
     func entries() -> EntrySource { DenseTableSource(table: self) }
 
     fileprivate func cell(_ i: Int, _ j: Int) -> Int64 { cells[rowStart[i] + j] }
+    fileprivate func cellIndex(row i: Int) -> Int { rowStart[i] }
+
+    /// Returns the memory of the cells before `end` (whole pages only) to the system; they
+    /// read as zero afterwards. Used once those cells have been emitted.
+    fileprivate func release(cellsBefore end: Int) -> Int {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return 0 }
+        let start = UInt(bitPattern: UnsafeMutableRawPointer(cells))
+        let alignedStart = (start + UInt(page) - 1) / UInt(page) * UInt(page)
+        let stop = (start + UInt(end * 8)) / UInt(page) * UInt(page)
+        guard stop > alignedStart, let p = UnsafeMutableRawPointer(bitPattern: alignedStart) else { return end }
+        madvise(p, Int(stop - alignedStart), Int32(MADV_DONTNEED))
+        return end
+    }
     fileprivate func rowLength(_ i: Int) -> Int { rowStart[i + 1] - rowStart[i] }
 }
 
 private final class DenseTableSource: EntrySource {
     let table: DenseCooccurrenceTable
     var row = 0, column = 0
+    private var released = 0
     init(table: DenseCooccurrenceTable) { self.table = table }
 
     func next() throws -> CooccurrenceEntry? {
@@ -73,6 +88,10 @@ private final class DenseTableSource: EntrySource {
             }
             row += 1
             column = 0
+            // Every 4 MB of emitted cells, give their pages back (the table is dead behind us).
+            if row < table.vocabularySize, table.cellIndex(row: row) - released >= 1 << 19 {
+                released = table.release(cellsBefore: table.cellIndex(row: row))
+            }
         }
         return nil
     }

@@ -16,6 +16,12 @@ final class MemoryRun: EntrySource {
         entries.update(from: source, count: count)
     }
 
+    /// Takes ownership of `entries` (allocated with `UnsafeMutablePointer.allocate`).
+    init(adopting entries: UnsafeMutablePointer<CooccurrenceEntry>, count: Int) {
+        self.count = count
+        self.entries = entries
+    }
+
     deinit { entries.deallocate() }
 
     var bytes: Int { count * 16 }

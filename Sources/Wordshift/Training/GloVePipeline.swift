@@ -13,12 +13,13 @@ public enum GloVePipeline {
         defer { counted.stream?.close() }
         guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
 
+        try checkTrainable(vocabularySize: vocab.count)
         var t = System.now()
-        var collector = PairCollector()
+        let collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
                                                    options: config.cooccurrence, quiet: !progress) { w1, w2, x in
-            collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
         var pairs = collector.finish()
         counted.stream?.close()
@@ -98,10 +99,11 @@ public enum GloVePipeline {
         var t = System.now()
         let vocab = try VocabularyFile.read(vocabularyFile)
         summary.vocabularySize = vocab.count
-        var collector = PairCollector()
+        try checkTrainable(vocabularySize: vocab.count)
+        let collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         try CooccurrenceFile.read(cooccurrenceFile, vocabularySize: vocab.count) { w1, w2, x in
-            collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
         var pairs = collector.finish()
         summary.pairs = pairs.count
@@ -202,6 +204,14 @@ public enum GloVePipeline {
         } catch {
             writer.abandon()
             throw error
+        }
+    }
+
+    /// Training pairs hold 24-bit ids.
+    private static func checkTrainable(vocabularySize: Int) throws {
+        if vocabularySize > TrainingPair.maximumVocabulary {
+            throw WordshiftError.invalidArgument("the vocabulary has \(vocabularySize) words; training supports at most "
+                + "\(TrainingPair.maximumVocabulary) (use --max-vocab or a higher --min-count)")
         }
     }
 
