@@ -122,3 +122,17 @@ struct TinyFilesystem {
         return p.terminationStatus == 0
     }
 }
+
+@Suite("Training: vector math")
+struct TrainingVectorMathTests {
+    @Test func vectorSquareRootEqualsTheStandardLibrary() {
+        var rng = SeededRandom(seed: 5)
+        for _ in 0..<10_000 {
+            var v = SIMD8<Float>()
+            for i in 0..<8 { v[i] = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x7FFF_FFFF) }
+            let a = KernelMath.squareRoot(v), b = v.squareRoot()
+            for i in 0..<8 { #expect(a[i].bitPattern == b[i].bitPattern || (a[i].isNaN && b[i].isNaN)) }
+        }
+        #expect(KernelMath.squareRoot(SIMD8(repeating: 4)) == SIMD8(repeating: 2))
+    }
+}
