@@ -19,7 +19,8 @@ struct ClassifyAdapt: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files.") var test: [String]
     @Option(name: .customLong("json"), help: "Write the report as JSON here.") var jsonOut: String?
     @Option(name: .long, help: "Write an SVG bar chart here.") var svg: String?
-    @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method.") var adaptedStore: String?
+    @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method: used if it exists, otherwise written there by Mittens (default: a temporary file).") var adaptedStore: String?
+    @OptionGroup var mittens: MittensAdaptOptions
     @Option(name: .long, help: "Weight of the reversed domain gradient.") var adversarialWeight: Float = 0.1
     @Option(name: .long, help: "Self-training rounds.") var selfTrainRounds = 3
     @OptionGroup var head: HeadOptions
@@ -45,8 +46,15 @@ struct ClassifyAdapt: ParsableCommand {
         options.shots = ([0, 50, 200] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
         options.adversarialWeight = adversarialWeight
         options.selfTrainRounds = selfTrainRounds
+        options.transfer = try mittens.transferOptions(rounds: selfTrainRounds)
         var run = DomainAdaptation(index: index, options: options)
-        if let adaptedStore { run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet) }
+        if methods.contains(.embeddings) {
+            let path = try mittens.adaptedStore(existing: adaptedStore, source: s, sources: source, target: targetUnlabeled, quiet: quiet)
+            defer { if adaptedStore == nil { TemporaryFiles.remove(path) } }
+            run.adaptedIndex = try loadIndex(path, quiet: quiet)
+        } else if let adaptedStore {
+            run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet)
+        }
         let q = quiet
         run.log = { if !q { System.writeStderr($0 + "\n") } }
         let report = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,

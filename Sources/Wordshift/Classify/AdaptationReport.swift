@@ -30,13 +30,15 @@ public struct AdaptationReport: Codable, Sendable {
     public var rows: [AdaptationRow]
     public var notes: [String]
 
-    /// Fills `gapClosed` from the `source-only` and `in-domain` rows.
+    /// Fills `gapClosed` from the `source-only` row and the best `upper-bound` row per test.
     mutating func computeGaps() {
-        guard let base = rows.first(where: { $0.name == "source-only" }),
-              let upper = rows.first(where: { $0.kind == "upper-bound" }) else { return }
+        guard let base = rows.first(where: { $0.name == "source-only" }) else { return }
+        let uppers = rows.filter { $0.kind == "upper-bound" }
+        guard !uppers.isEmpty else { return }
         for r in rows.indices {
-            for s in rows[r].scores.indices {
-                let b = base.scores[s].accuracy, u = upper.scores[s].accuracy
+            for s in rows[r].scores.indices where s < base.scores.count {
+                let b = base.scores[s].accuracy
+                let u = uppers.compactMap { s < $0.scores.count ? $0.scores[s].accuracy : nil }.max() ?? b
                 rows[r].scores[s].gapClosed = abs(u - b) > 1e-9 ? (rows[r].scores[s].accuracy - b) / (u - b) : nil
             }
         }

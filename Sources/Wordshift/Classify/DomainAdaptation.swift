@@ -13,6 +13,9 @@ public struct DomainAdaptation {
         public var adversarialWeight: Float = 0.1
         /// Ridge added to both covariances, relative to their mean variance.
         public var coralLambda = 0.1
+        /// The `embeddings` head and the iterated self-training (`selfTrainFractions` replaces
+        /// `selfTrainRounds` × `selfTrainFraction` when not empty).
+        public var transfer = EmbeddingAdaptation.Options()
         public init(config: ClassifierConfig) { self.config = config }
     }
 
@@ -48,6 +51,9 @@ public struct DomainAdaptation {
             report.rows.append(row)
         }
 
+        let selfTrainFractions = options.transfer.selfTrainFractions.isEmpty
+            ? [Double](repeating: options.selfTrainFraction, count: max(0, options.selfTrainRounds))
+            : options.transfer.selfTrainFractions
         var base: ClassifierHead?
         try add("source-only", "baseline", labels: 0) {
             let r = try Classifier.train(index: index, train: source, config: cfg)
@@ -80,14 +86,11 @@ public struct DomainAdaptation {
                     return scores({ r.head.predict($0) }, labels: r.head.labels)
                 }
             case .selfTrain:
-                guard var head = base else { continue }
+                guard let start = base else { continue }
                 try add("self-train", "method", labels: 0) {
-                    for _ in 0..<options.selfTrainRounds {
-                        let pseudo = Self.confident(head, texts: targetUnlabeled, fraction: options.selfTrainFraction, threads: cfg.threads)
-                        var extra = Classifier.Extra()
-                        extra.labeled = pseudo
-                        head = try Classifier.train(index: index, train: source, config: cfg, extra: extra).head
-                    }
+                    let head = try EmbeddingAdaptation.selfTrain(start: start, index: index, source: source, target: targetUnlabeled,
+                                                                 config: cfg, fractions: selfTrainFractions,
+                                                                 withSource: options.transfer.selfTrainWithSource, log: log)
                     return scores({ head.predict($0) }, labels: head.labels)
                 }
             case .embeddings:
@@ -95,11 +98,27 @@ public struct DomainAdaptation {
                     report.notes.append("embeddings: no target-adapted vectors were available; method not run")
                     continue
                 }
+                // A head over the adapted vectors (frozen, no n-grams by default), then the same
+                // iterated self-training as `self-train`, seeded by that head, over the adapted vectors.
+                var transferHead: ClassifierHead?
                 try add("embeddings", "method", labels: 0) {
+                    let c = EmbeddingAdaptation.transferConfig(cfg, adapted: adapted, options: options.transfer)
+                    let r = try Classifier.train(index: adapted, train: source, config: c)
+                    transferHead = r.head
+                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                }
+                guard let transfer = transferHead else { continue }
+                try add("embeddings + self-train", "method", labels: 0) {
+                    // Teachers: the source-only head and the head over the adapted vectors, combined
+                    // with class-balanced margins; the student is the full head over the adapted vectors.
+                    let teachers = [base, transfer].compactMap { $0 }
+                    let pseudo = try EmbeddingAdaptation.ensembleLabels(teachers, target: targetUnlabeled,
+                                                                        fraction: options.transfer.studentFraction, threads: cfg.threads)
+                    log("  \(pseudo.count) ensemble pseudo-labels from \(teachers.count) teachers")
                     var c = cfg
                     c.features.storeCount = adapted.count
-                    let r = try Classifier.train(index: adapted, train: source, config: c)
-                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                    let head = try Classifier.train(index: adapted, train: pseudo, config: c).head
+                    return scores({ head.predict($0) }, labels: head.labels)
                 }
             }
         }
@@ -124,6 +143,15 @@ public struct DomainAdaptation {
             try add("in-domain (upper bound)", "upper-bound", labels: targetLabeled.count) {
                 let r = try Classifier.train(index: index, train: targetLabeled, config: cfg)
                 return scores({ r.head.predict($0) }, labels: r.head.labels)
+            }
+            if let adapted = adaptedIndex, options.methods.contains(.embeddings) {
+                // The same head family over the adapted vectors: the gap is measured to the better bound.
+                try add("in-domain, adapted vectors", "upper-bound", labels: targetLabeled.count) {
+                    var c = cfg
+                    c.features.storeCount = adapted.count
+                    let r = try Classifier.train(index: adapted, train: targetLabeled, config: c)
+                    return scores({ r.head.predict($0) }, labels: r.head.labels)
+                }
             }
         }
         report.computeGaps()

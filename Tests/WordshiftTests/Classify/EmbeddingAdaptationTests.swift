@@ -1,0 +1,48 @@
+import Testing
+@testable import Wordshift
+
+@Suite struct ClassifyEmbeddingAdaptationTests {
+    /// A head trained on data that is 85% positive labels a balanced target half and half, and
+    /// mostly right, once its margins are centred on the target median.
+    @Test func ensembleLabelsAreClassBalancedAndMostlyRight() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let all = ClassifyFixtures.toyData(600)
+        let skewed = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 6 == 0 })
+        var cfg = ClassifyFixtures.config(index, threads: 1, epochs: 3)
+        cfg.balanceClasses = false
+        let head = try Classifier.train(index: index, train: skewed, config: cfg).head
+        let target = ClassifyFixtures.toyData(200, seed: 77)
+        let pseudo = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1)
+        // Documents tied at the median margin may leave one class a document short.
+        #expect(pseudo.count >= 196)
+        #expect(pseudo.labelCounts.allSatisfy { $0 >= 98 && $0 <= 100 }, "\(pseudo.labelCounts)")
+        var right = 0
+        for (text, label) in zip(pseudo.texts, pseudo.labelIDs) {
+            if let i = target.texts.firstIndex(of: text), target.labelIDs[i] == label { right += 1 }
+        }
+        #expect(right >= 176, "\(right) of \(pseudo.count)")
+        let half = try EmbeddingAdaptation.ensembleLabels([head], target: target.texts, fraction: 0.5, threads: 1)
+        #expect(half.labelCounts == [50, 50], "\(half.labelCounts)")
+    }
+
+    @Test func ensembleNeedsHeadsWithTheSameLabels() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let data = ClassifyFixtures.toyData(100)
+        let cfg = ClassifyFixtures.config(index, threads: 1, epochs: 2)
+        let a = try Classifier.train(index: index, train: data, config: cfg).head
+        let renamed = LabeledDataset(labels: ["bad", "good"], texts: data.texts, labelIDs: data.labelIDs, source: "toy")
+        let b = try Classifier.train(index: index, train: renamed, config: cfg).head
+        #expect(throws: WordshiftError.self) {
+            try EmbeddingAdaptation.ensembleLabels([a, b], target: data.texts, fraction: 1, threads: 1)
+        }
+    }
+
+    @Test func transferHeadUsesFrozenVectorsWithoutBuckets() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let c = EmbeddingAdaptation.transferConfig(ClassifyFixtures.config(index), adapted: index, options: EmbeddingAdaptation.Options())
+        #expect(c.freeze && c.features.buckets == 0 && c.features.wordNgrams == 1 && c.features.storeCount == index.count)
+    }
+}
