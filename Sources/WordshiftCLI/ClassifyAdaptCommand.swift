@@ -52,6 +52,7 @@ struct ClassifyAdapt: ParsableCommand {
             let path = try mittens.adaptedStore(existing: adaptedStore, source: s, sources: source, target: targetUnlabeled, quiet: quiet)
             defer { if adaptedStore == nil { TemporaryFiles.remove(path) } }
             run.adaptedIndex = try loadIndex(path, quiet: quiet)
+            run.adaptedCorpusRows = try VectorStore(path: path).meta["training.vocab_size"].flatMap { Int($0) }
         } else if let adaptedStore {
             run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet)
         }

@@ -15,9 +15,11 @@ struct MittensAdaptOptions: ParsableArguments {
     @Option(name: .customLong("transfer-word-ngrams"), help: "Longest word n-gram of the embeddings head.") var transferWordNgrams = 1
     @Option(name: .customLong("transfer-buckets"), help: "Hash buckets of the embeddings head (0: adapted vectors only).") var transferBuckets = 0
     @Option(name: .customLong("student-fraction"), help: "Share of the target text the embeddings + self-train student learns from.") var studentFraction = 1.0
+    @Option(name: .customLong("transfer-sif"), help: "SIF weight a/(a+p(w)) on the embeddings head's vectors (0: off).") var transferSIF = 1e-3
+    @Flag(name: .customLong("transfer-coral"), help: "Also CORAL-align the embeddings head's features, and teach with that head.") var transferCoral = false
     @Option(name: .customLong("self-train-fractions"), help: "Comma-separated share of the target text pseudo-labeled per self-training round (default 0.2,0.4,0.6,… for --self-train-rounds).")
     var selfTrainFractions: String?
-    @Flag(name: .customLong("self-train-with-source"), help: "Keep the source data in the self-training rounds (default: pseudo-labels only).") var selfTrainWithSource = false
+    @Flag(name: .customLong("self-train-pseudo-only"), help: "Self-training rounds learn from the pseudo-labels alone (default: source data + pseudo-labels).") var selfTrainPseudoOnly = false
 
     func transferOptions(rounds: Int) throws -> EmbeddingAdaptation.Options {
         var o = EmbeddingAdaptation.Options()
@@ -29,7 +31,10 @@ struct MittensAdaptOptions: ParsableArguments {
         }
         o.buckets = transferBuckets
         o.studentFraction = studentFraction
-        o.selfTrainWithSource = selfTrainWithSource
+        o.coral = transferCoral
+        guard transferSIF >= 0 else { throw ValidationError("--transfer-sif must not be negative") }
+        o.sif = transferSIF
+        o.selfTrainWithSource = !selfTrainPseudoOnly
         if let selfTrainFractions {
             var f: [Double] = []
             for part in selfTrainFractions.split(separator: ",") {

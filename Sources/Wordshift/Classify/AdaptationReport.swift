@@ -71,14 +71,15 @@ public struct AdaptationReport: Codable, Sendable {
         let colours = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2"]
         let barW = 14.0, gap = 10.0, left = 60.0, top = 40.0, height = 260.0
         let groupW = Double(tests.count) * barW + gap
-        let width = left + Double(rows.count) * groupW + 40
+        // Room on the right for the last rotated row label and the legend.
+        let width = left + Double(rows.count) * groupW + 150
         let lo = 0.4, hi = 1.0
         func y(_ a: Double) -> Double { top + height * (1 - (min(hi, max(lo, a)) - lo) / (hi - lo)) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(top + height + 130))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<text x=\"\(left)\" y=\"20\" font-size=\"14\">Restaurant → movie adaptation: accuracy</text>\n"
         for k in 0...6 {
             let a = lo + Double(k) * 0.1
-            s += "<line x1=\"\(left - 4)\" x2=\"\(width - 30)\" y1=\"\(y(a))\" y2=\"\(y(a))\" stroke=\"#ddd\"/>"
+            s += "<line x1=\"\(left - 4)\" x2=\"\(width - 155)\" y1=\"\(y(a))\" y2=\"\(y(a))\" stroke=\"#ddd\"/>"
             s += "<text x=\"\(left - 8)\" y=\"\(y(a) + 4)\" text-anchor=\"end\">\(Int((a * 100).rounded()))%</text>\n"
         }
         for (i, r) in rows.enumerated() {
@@ -91,7 +92,7 @@ public struct AdaptationReport: Codable, Sendable {
             s += "<text transform=\"translate(\(cx),\(top + height + 10)) rotate(45)\">\(escape(r.name))</text>\n"
         }
         for (j, t) in tests.enumerated() {
-            let x = width - 200, yy = top + Double(j) * 16
+            let x = width - 150, yy = top + Double(j) * 16
             s += "<rect x=\"\(x)\" y=\"\(yy - 9)\" width=\"10\" height=\"10\" fill=\"\(colours[j % colours.count])\"/><text x=\"\(x + 14)\" y=\"\(yy)\">\(escape(shortName(t)))</text>\n"
         }
         return s + "</svg>\n"

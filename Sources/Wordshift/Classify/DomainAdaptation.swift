@@ -23,6 +23,8 @@ public struct DomainAdaptation {
     public var options: Options
     /// Vectors adapted to the target domain (the `embeddings` method), when available.
     public var adaptedIndex: EmbeddingIndex?
+    /// Rows of `adaptedIndex` counted in the adapted corpus (store meta `training.vocab_size`).
+    public var adaptedCorpusRows: Int?
     public var log: (String) -> Void = { _ in }
 
     public init(index: EmbeddingIndex, options: Options) {
@@ -102,18 +104,35 @@ public struct DomainAdaptation {
                 // iterated self-training as `self-train`, seeded by that head, over the adapted vectors.
                 var transferHead: ClassifierHead?
                 try add("embeddings", "method", labels: 0) {
-                    let c = EmbeddingAdaptation.transferConfig(cfg, adapted: adapted, options: options.transfer)
-                    let r = try Classifier.train(index: adapted, train: source, config: c)
+                    let weighted = options.transfer.sif > 0
+                        ? EmbeddingAdaptation.sifWeighted(adapted, a: options.transfer.sif, corpusRows: adaptedCorpusRows) : adapted
+                    let c = EmbeddingAdaptation.transferConfig(cfg, adapted: weighted, options: options.transfer)
+                    let r = try Classifier.train(index: weighted, train: source, config: c)
                     transferHead = r.head
                     return scores({ r.head.predict($0) }, labels: r.head.labels)
                 }
                 guard let transfer = transferHead else { continue }
+                var transferCoral: EmbeddingAdaptation.Scorer?
+                if options.transfer.coral {
+                    try add("embeddings + coral", "method", labels: 0) {
+                        let scorer = EmbeddingAdaptation.coralScorer(transfer, source: source.texts, target: targetUnlabeled,
+                                                                     lambda: options.coralLambda, threads: cfg.threads)
+                        transferCoral = scorer
+                        return scores({ texts in
+                            let p = scorer(texts)
+                            return (0..<texts.count).map { ArgMax.of(p, row: $0, width: transfer.labels.count) }
+                        }, labels: transfer.labels)
+                    }
+                }
                 try add("embeddings + self-train", "method", labels: 0) {
-                    // Teachers: the source-only head and the head over the adapted vectors, combined
-                    // with class-balanced margins; the student is the full head over the adapted vectors.
-                    let teachers = [base, transfer].compactMap { $0 }
-                    let pseudo = try EmbeddingAdaptation.ensembleLabels(teachers, target: targetUnlabeled,
-                                                                        fraction: options.transfer.studentFraction, threads: cfg.threads)
+                    // Teachers: the source-only head and the head over the adapted vectors (CORAL-aligned
+                    // when enabled), combined with class-balanced margins; the student is the full head
+                    // over the adapted vectors.
+                    var teachers: [EmbeddingAdaptation.Scorer] = [{ transfer.probabilities($0, threads: cfg.threads) }]
+                    if let transferCoral { teachers = [transferCoral] }
+                    if let b = base, b.labels == transfer.labels { teachers.append({ b.probabilities($0, threads: cfg.threads) }) }
+                    let pseudo = try EmbeddingAdaptation.ensembleLabels(scorers: teachers, labels: transfer.labels, target: targetUnlabeled,
+                                                                        fraction: options.transfer.studentFraction)
                     log("  \(pseudo.count) ensemble pseudo-labels from \(teachers.count) teachers")
                     var c = cfg
                     c.features.storeCount = adapted.count

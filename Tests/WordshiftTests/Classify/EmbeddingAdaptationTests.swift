@@ -45,4 +45,16 @@ import Testing
         let c = EmbeddingAdaptation.transferConfig(ClassifyFixtures.config(index), adapted: index, options: EmbeddingAdaptation.Options())
         #expect(c.freeze && c.features.buckets == 0 && c.features.wordNgrams == 1 && c.features.storeCount == index.count)
     }
+
+    /// SIF: a / (a + p) with p the count share over the corpus rows; copied rows keep weight 1.
+    @Test func sifWeightsFrequentWordsDown() {
+        let index = EmbeddingIndex(words: ["the", "film", "gem", "copied"], counts: [900, 99, 1, 5000], dimension: 2,
+                                   vectors: [1, 0, 0, 2, 3, 4, 1, 1])
+        let w = EmbeddingAdaptation.sifWeighted(index, a: 0.01, corpusRows: 3)
+        func scale(_ r: Int) -> Float { w.norms[r] / index.norms[r] }
+        #expect(abs(scale(0) - Float(0.01 / (0.01 + 0.9))) < 1e-5)
+        #expect(abs(scale(2) - Float(0.01 / (0.01 + 0.001))) < 1e-5)
+        #expect(abs(scale(3) - 1) < 1e-6)
+        #expect(zip(w.unitVector(1), index.unitVector(1)).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
 }
