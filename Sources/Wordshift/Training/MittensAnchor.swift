@@ -105,8 +105,10 @@ extension GloVePipeline {
         guard vocab.count > 0 else {
             throw WordshiftError.emptyInput(path: name, message: "no word occurs at least \(config.minCount) times (--min-count)")
         }
-        guard vocab.count <= TrainingPair.maximumVocabulary else {
-            throw WordshiftError.invalidArgument("the vocabulary has \(vocab.count) words; training supports at most \(TrainingPair.maximumVocabulary)")
+        // Compact training pairs hold 24-bit word ids.
+        let maximumVocabulary = 1 << 24
+        guard vocab.count <= maximumVocabulary else {
+            throw WordshiftError.invalidArgument("the vocabulary has \(vocab.count) words; training supports at most \(maximumVocabulary) (raise --min-count)")
         }
         summary.tokens = counted.tokens
         summary.corpusBytes = counted.bytes
