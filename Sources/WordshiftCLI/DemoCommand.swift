@@ -51,8 +51,7 @@ struct DemoCommand: ParsableCommand {
 
         let store = try VectorStore(path: out)
         let index = try store.loadIndex()
-        var fit = NgramFit.Options()
-        fit.fullWeightCount = 100
+        let fit = NgramFit.Options()
         let (table, fitted) = NgramFit.fit(index: index, options: fit)
         try StoreUpdate.run(out) { try table.write(to: $0) }
         print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n")

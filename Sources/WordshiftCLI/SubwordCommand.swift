@@ -23,7 +23,7 @@ struct SubwordFit: ParsableCommand {
     @Option(name: .long, help: "Fit on the N most frequent words only.") var maxWords: Int?
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
     @Option(name: .long, help: "L2 decay per update (favours n-grams shared by many words).") var decay: Float = 0
-    @Option(name: .long, help: "Words seen fewer times get proportionally smaller updates (0: all equal).") var fullWeightCount = 0
+    @Option(name: .long, help: "Words seen fewer times get proportionally smaller updates (0: all equal).") var fullWeightCount = 1000
     @OptionGroup var output: OutputOptions
 
     func validate() throws {

@@ -14,7 +14,7 @@ public struct NgramFit: Sendable {
         public var decay: Float = 0
         /// Words seen fewer times than this (where the store has counts) get proportionally
         /// smaller updates: their vectors are the least reliable targets.
-        public var fullWeightCount = 0
+        public var fullWeightCount = 1000
         public init() {}
     }
 
