@@ -215,7 +215,8 @@ def main():
     with open(path, "w") as f:
         json.dump(result, f, indent=1)
 
-    print(f"### {ARGS.label}: {corpus} (same run, {machine['cores']} cores, load at end {machine['loadavg_end'][0]:.2f})\n")
+    same = "same run" if not ARGS.skip_wordshift and len(rows) > 1 else "wordshift not in this run" if ARGS.skip_wordshift else "one model"
+    print(f"### {ARGS.label}: {corpus} ({same}, {machine['cores']} cores, load at end {machine['loadavg_end'][0]:.2f})\n")
     print("| model | wall s | peak RSS MB | s/iter | vocab | analogies (cov.) | WS353 | SimLex | MEN | RG65 | MTurk771 |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
