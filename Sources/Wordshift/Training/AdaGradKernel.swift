@@ -40,8 +40,8 @@ enum AdaGradKernel {
             var t2 = f * w1
             t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo)
             t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo)
-            a1.storeBytes(of: w1 - t1 / g1.squareRoot(), toByteOffset: o, as: V8.self)
-            a2.storeBytes(of: w2 - t2 / g2.squareRoot(), toByteOffset: o, as: V8.self)
+            a1.storeBytes(of: w1 - t1 / KernelMath.squareRoot(g1), toByteOffset: o, as: V8.self)
+            a2.storeBytes(of: w2 - t2 / KernelMath.squareRoot(g2), toByteOffset: o, as: V8.self)
             a1.storeBytes(of: t1 * t1 + g1, toByteOffset: gOffset + o, as: V8.self)
             a2.storeBytes(of: t2 * t2 + g2, toByteOffset: gOffset + o, as: V8.self)
         }
@@ -72,7 +72,7 @@ extension AdaGradKernel {
                 let o = c * 32
                 let w = a.loadUnaligned(fromByteOffset: o, as: V8.self)
                 let g = a.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
-                let k = c2 / g.squareRoot()
+                let k = c2 / KernelMath.squareRoot(g)
                 let goal = t.loadUnaligned(fromByteOffset: o, as: V8.self) - p.loadUnaligned(fromByteOffset: o, as: V8.self)
                 a.storeBytes(of: (w + k * goal) / (one + k), toByteOffset: o, as: V8.self)
             }
@@ -81,7 +81,7 @@ extension AdaGradKernel {
                 let o = c * 32
                 let w = a.loadUnaligned(fromByteOffset: o, as: V8.self)
                 let g = a.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
-                let k = c2 / g.squareRoot()
+                let k = c2 / KernelMath.squareRoot(g)
                 a.storeBytes(of: (w + k * t.loadUnaligned(fromByteOffset: o, as: V8.self)) / (one + k), toByteOffset: o, as: V8.self)
             }
         }
