@@ -175,7 +175,7 @@ public enum GloVePipeline {
             throw WordshiftError.io(path: dir, message: "checkpoint directory does not exist")
         }
         summary.threads = max(1, min(config.threads, pairs.count))
-        try GloVeTrainer.run(model: model, pairs: pairs, config: config, startIteration: start, history: &history,
+        try GloVeTrainer.run(model: model, pairs: &pairs, config: config, startIteration: start, history: &history,
                              fingerprint: fingerprint, progress: progress)
         summary.iterations = history
         summary.stageSeconds["glove"] = System.now() - t

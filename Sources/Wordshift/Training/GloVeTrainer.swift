@@ -1,9 +1,12 @@
-/// The AdaGrad loop: every iteration walks the shuffled pairs once, split into one contiguous
-/// range per thread; threads update the shared model without locks (Hogwild). With one thread
-/// the result depends only on the seed. With `anchors` (Mittens), every update is followed by
+/// The AdaGrad loop: every iteration walks the shuffled pairs once. With one thread the result
+/// depends only on the seed. With T > 1 threads the pairs are split into T × T strata by
+/// (word id mod T, context id mod T) and each iteration runs T phases; in phase p thread t
+/// takes stratum (t, (t + p) mod T), so no two threads ever write the same word or context row
+/// at the same time (no cache-line ping-pong on the frequent words' rows, which made plain
+/// Hogwild no faster on 2 threads than on 1); within a stratum the shuffled order is kept. With `anchors` (Mittens), every update is followed by
 /// the penalty's proximal step on the two rows it touched; without, the loop is the plain one.
 enum GloVeTrainer {
-    static func run(model: GloVeModel, pairs: [TrainingPair], config: GloVeConfig, startIteration: Int,
+    static func run(model: GloVeModel, pairs: inout [TrainingPair], config: GloVeConfig, startIteration: Int,
                     history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: Bool,
                     anchors: MittensAnchors? = nil) throws {
         guard startIteration < config.iterations else { return }
@@ -11,24 +14,29 @@ enum GloVeTrainer {
         let costs = UnsafeMutablePointer<Double>.allocate(capacity: threads)
         defer { costs.deallocate() }
         let tty = progress && System.isTerminal(2)
+        let strata = threads > 1 ? PairStrata(partitioning: &pairs, threads: threads) : nil
         try pairs.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            let shared = SharedPairs(base: base, count: buffer.count)
             let costsShared = SharedPointer(costs)
             for iteration in startIteration..<config.iterations {
                 let started = System.now()
                 let bar = ProgressBar("iter \(iteration + 1)/\(config.iterations)", total: Double(buffer.count), unit: " pairs", quiet: !progress)
                 let barShared = UncheckedBox(bar)
-                Parallel.run(threads: threads) { t in
-                    if let anchors {
-                        costsShared[t] = anchoredEpochRange(model: model, pairs: shared, anchors: anchors, thread: t, threads: threads,
-                                                            eta: Float(config.eta), clip: Float(config.gradientClip),
-                                                            progress: t == 0 ? barShared.value : nil)
-                        return
+                for t in 0..<threads { costs[t] = 0 }
+                for phase in 0..<(strata == nil ? 1 : threads) {
+                    Parallel.run(threads: threads) { t in
+                        let shared = SharedPairs(base: base, count: buffer.count)
+                        let block = strata?.block(thread: t, phase: phase) ?? 0..<buffer.count
+                        let range = (lo: block.lowerBound, hi: block.upperBound)
+                        let bar = t == 0 ? barShared.value : nil
+                        if let anchors {
+                            costsShared[t] += anchoredEpochRange(model: model, pairs: shared, anchors: anchors, range: range,
+                                                                 eta: Float(config.eta), clip: Float(config.gradientClip), progress: bar, progressScale: threads)
+                        } else {
+                            costsShared[t] += epochRange(model: model, pairs: shared, range: range,
+                                                         eta: Float(config.eta), clip: Float(config.gradientClip), progress: bar, progressScale: threads)
+                        }
                     }
-                    costsShared[t] = epochRange(model: model, pairs: shared, thread: t, threads: threads,
-                                                eta: Float(config.eta), clip: Float(config.gradientClip),
-                                                progress: t == 0 ? barShared.value : nil)
                 }
                 var total = 0.0
                 for t in 0..<threads { total += costs[t] }
@@ -48,9 +56,9 @@ enum GloVeTrainer {
         }
     }
 
-    private static func epochRange(model: GloVeModel, pairs: SharedPairs, thread: Int, threads: Int,
-                                   eta: Float, clip: Float, progress: ProgressBar?) -> Double {
-        let lo = pairs.count * thread / threads, hi = pairs.count * (thread + 1) / threads
+    private static func epochRange(model: GloVeModel, pairs: SharedPairs, range: (lo: Int, hi: Int),
+                                   eta: Float, clip: Float, progress: ProgressBar?, progressScale: Int) -> Double {
+        let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
         let contextBase = storage + model.vocabularySize * rowFloats
@@ -67,15 +75,15 @@ enum GloVeTrainer {
                 i += 1
             }
             cost += Double(blockCost)
-            progress?.update(Double(i - lo) * Double(threads))
+            progress?.update(Double(i) * Double(progressScale))
         }
         return cost
     }
 
     /// `epochRange` plus the Mittens proximal steps (kept separate so the plain loop is unchanged).
-    private static func anchoredEpochRange(model: GloVeModel, pairs: SharedPairs, anchors: MittensAnchors, thread: Int, threads: Int,
-                                           eta: Float, clip: Float, progress: ProgressBar?) -> Double {
-        let lo = pairs.count * thread / threads, hi = pairs.count * (thread + 1) / threads
+    private static func anchoredEpochRange(model: GloVeModel, pairs: SharedPairs, anchors: MittensAnchors, range: (lo: Int, hi: Int),
+                                           eta: Float, clip: Float, progress: ProgressBar?, progressScale: Int) -> Double {
+        let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
         let contextBase = storage + model.vocabularySize * rowFloats
@@ -105,7 +113,7 @@ enum GloVeTrainer {
                 i += 1
             }
             cost += Double(blockCost)
-            progress?.update(Double(i - lo) * Double(threads))
+            progress?.update(Double(i) * Double(progressScale))
         }
         return cost
     }
@@ -120,3 +128,4 @@ struct SharedPairs: @unchecked Sendable {
     let base: UnsafePointer<TrainingPair>
     let count: Int
 }
+
