@@ -67,7 +67,7 @@ public struct DomainAdaptation {
             case .none: continue
             case .coral:
                 guard let head = base else { continue }
-                try add("coral", "method", labels: 0) {
+                add("coral", "method", labels: 0) {
                     // Target features are re-coloured with the source statistics, then the
                     // source-trained head classifies them (CORAL in the target → source direction).
                     let fs = head.model.features(head.encode(source.texts), threads: cfg.threads)
@@ -114,7 +114,7 @@ public struct DomainAdaptation {
                 guard let transfer = transferHead else { continue }
                 var transferCoral: EmbeddingAdaptation.Scorer?
                 if options.transfer.coral {
-                    try add("embeddings + coral", "method", labels: 0) {
+                    add("embeddings + coral", "method", labels: 0) {
                         let scorer = EmbeddingAdaptation.coralScorer(transfer, source: source.texts, target: targetUnlabeled,
                                                                      lambda: options.coralLambda, threads: cfg.threads)
                         transferCoral = scorer

@@ -118,8 +118,7 @@ extension GloVePipeline {
         summary.stageSeconds["vocab"] = System.now() - t
         guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
         t = System.now()
-        // `var`: builds whether PairCollector is a struct (main) or a class (the memory work in progress).
-        var collector = PairCollector()
+        let collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
                                                    options: config.cooccurrence, quiet: !progress) { w1, w2, x in
