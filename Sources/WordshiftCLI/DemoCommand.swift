@@ -63,9 +63,9 @@ struct DemoCommand: ParsableCommand {
             let label = q.source == .subwords ? "\(word) (unseen; from its n-grams)" : word
             print("\(label): " + found.map { "\($0.word) \(Format.fixed(Double($0.score), 2))" }.joined(separator: ", "))
         }
-        if let a = index.id(of: "man"), let b = index.id(of: "king"), let c = index.id(of: "woman") {
+        if let a = index.id(of: "he"), let b = index.id(of: "his"), let c = index.id(of: "she") {
             let answers = index.analogy(a: a, b: b, c: c, k: 3)
-            print("\nman : king :: woman : " + answers.map(\.word).joined(separator: ", "))
+            print("\nhe : his :: she : " + answers.map(\.word).joined(separator: ", "))
         }
         print("\nTry: .build/release/wordshift nearest \(out) science -k 10")
     }
