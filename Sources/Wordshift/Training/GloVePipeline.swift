@@ -15,13 +15,8 @@ public enum GloVePipeline {
 
         try checkTrainable(vocabularySize: vocab.count)
         var t = System.now()
-        let collector = PairCollector()
-        let xMax = config.xMax, alpha = config.alpha
-        summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
-                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
-            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
-        }
-        var pairs = collector.finish()
+        var pairs = try collectPairs(stream: stream, rank: rank, vocabularySize: vocab.count, config: config,
+                                     progress: progress, summary: &summary)
         counted.stream?.close()
         summary.stageSeconds["cooccur"] = System.now() - t
         note(progress, "co-occurrence: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["cooccur"] ?? 0))")
@@ -42,6 +37,19 @@ public enum GloVePipeline {
         summary.totalSeconds = System.now() - started
         summary.peakRSSBytes = System.peakRSSBytes
         return summary
+    }
+
+    /// Counts the co-occurrences of a token stream straight into training pairs (12-byte
+    /// records in mmap'd chunks); sets `summary.pairs`.
+    static func collectPairs(stream: TokenIdStream, rank: [Int32], vocabularySize: Int, config: GloVeConfig,
+                             progress: Bool, summary: inout TrainingSummary) throws -> [TrainingPair] {
+        let collector = PairCollector()
+        let xMax = config.xMax, alpha = config.alpha
+        summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocabularySize,
+                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
+            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+        }
+        return collector.finish()
     }
 
     /// Counts the vocabulary of a corpus (the reference `vocab_count`).

@@ -118,13 +118,8 @@ extension GloVePipeline {
         summary.stageSeconds["vocab"] = System.now() - t
         guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
         t = System.now()
-        let collector = PairCollector()
-        let xMax = config.xMax, alpha = config.alpha
-        summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
-                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
-            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
-        }
-        var pairs = collector.finish()
+        var pairs = try collectPairs(stream: stream, rank: rank, vocabularySize: vocab.count, config: config,
+                                     progress: progress, summary: &summary)
         counted.stream?.close()
         summary.stageSeconds["cooccur"] = System.now() - t
         guard !pairs.isEmpty else {
