@@ -27,11 +27,27 @@ struct TrainAllCommand: ParsableCommand {
     @Option(name: .long, help: "Store to write.") var out: String
     @OptionGroup var counting: CountingOptions
     @OptionGroup var training: GloVeOptions
+    @Option(name: .long, help: "Continue from this store's vectors (Mittens domain adaptation); --dim must match it.")
+    var initFrom: String?
+    @Option(name: .long, help: "With --init-from: weight of the penalty mu·|w − w_source|² that keeps words near their source vectors.")
+    var mu: Float = 0.1
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         var config = try training.apply(to: try counting.config())
         config.dimension = training.dim
+        if let initFrom {
+            let source = try VectorStore(path: initFrom)
+            let result = try GloVePipeline.adapt(source: source, corpus: corpus, out: out, mu: mu, config: config,
+                                                 progress: !output.quiet)
+            if output.json { try JSONOutput.print(result); return }
+            try TrainReport.finish(result.training, json: false, quiet: output.quiet)
+            if !output.quiet {
+                System.writeStderr("adapted from \(initFrom) with mu \(mu): \(result.anchoredWords) words anchored, "
+                                   + "\(result.copiedSourceWords) source words copied unchanged\n")
+            }
+            return
+        }
         let summary = try GloVePipeline.train(corpus: corpus, out: out, config: config, progress: !output.quiet)
         try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
     }

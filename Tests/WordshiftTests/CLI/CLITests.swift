@@ -83,6 +83,24 @@ import Testing
         #expect(notStore.status != 0 && notStore.stderr.contains("not a Wordshift store"))
     }
 
+    @Test func trainThenAdaptFromTheTrainedStore() throws {
+        let dir = TestData.scratchDirectory()
+        var text = ""
+        for i in 0..<400 { text += "the cat sat on the mat \(i % 7) while the dog ran to the park \(i % 5)\n" }
+        let corpus = Scratch.write(text, name: "c.txt", in: dir)
+        let trained = try wordshift(["train", "--corpus", corpus, "--out", dir + "/a.sqlite", "--dim", "8", "--iter", "3",
+                                     "--min-count", "2", "--threads", "1", "--quiet"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let adapted = try wordshift(["train", "--corpus", corpus, "--out", dir + "/b.sqlite", "--init-from", dir + "/a.sqlite",
+                                     "--dim", "8", "--iter", "2", "--min-count", "2", "--mu", "0.5", "--json", "--quiet"])
+        #expect(adapted.status == 0, "\(adapted.stderr)")
+        #expect((try json(adapted.stdout) as? [String: Any])?["anchoredWords"] as? Int ?? 0 > 0)
+        let mismatch = try wordshift(["train", "--corpus", corpus, "--out", dir + "/c.sqlite", "--init-from", dir + "/a.sqlite",
+                                      "--dim", "16", "--quiet"])
+        #expect(mismatch.status != 0 && mismatch.stderr.contains("dimension"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c.sqlite"))
+    }
+
     @Test func helpListsTheCommands() throws {
         let r = try wordshift(["--help"])
         #expect(r.status == 0)
