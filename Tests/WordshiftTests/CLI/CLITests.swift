@@ -6,14 +6,20 @@ import Testing
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     @discardableResult
-    func wordshift(_ args: [String]) throws -> Run {
+    func wordshift(_ args: [String], stdin: Data? = nil) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestData.cliBinary)
         p.arguments = args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        if stdin != nil { p.standardInput = input }
         try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+            try input.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -99,6 +105,16 @@ import Testing
                                       "--dim", "16", "--quiet"])
         #expect(mismatch.status != 0 && mismatch.stderr.contains("dimension"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/c.sqlite"))
+    }
+
+    @Test func importFromStandardInput() throws {
+        let dir = TestData.scratchDirectory()
+        let ok = try wordshift(["import", "-", "--out", dir + "/s.sqlite", "--json"], stdin: Data("2 2\nx 1 2\ny 3 4\n".utf8))
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(((try json(ok.stdout) as? [String: Any])?["report"] as? [String: Any])?["rows"] as? Int == 2)
+        let bad = try wordshift(["import", "-", "--out", dir + "/t.sqlite"], stdin: Data("2 2\nx 1 2\ny 3 oops\n".utf8))
+        #expect(bad.status != 0 && bad.stderr.contains("-:3:"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/t.sqlite"))
     }
 
     @Test func helpListsTheCommands() throws {
