@@ -48,8 +48,7 @@ public enum CooccurrenceFile {
                 guard let f = file else { return }
                 file = nil
                 if fclose(f) != 0 { throw WordshiftError.io(path: path, message: "cannot write: \(System.errnoString())") }
-                try System.rename(temporaryPath, to: path)
-                TemporaryFiles.unregister(temporaryPath)
+                try TemporaryFiles.moveIntoPlace(temporaryPath, to: path)
             } catch {
                 abandon()
                 throw error
