@@ -89,6 +89,4 @@ public final class ByteReader {
         }
     }
 
-    /// True when the input is gzip-compressed.
-    public var isCompressed: Bool { gz != nil }
 }

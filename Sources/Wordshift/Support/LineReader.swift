@@ -7,9 +7,6 @@ public final class LineReader {
     private var eof = false
     /// 1-based number of the line most recently returned.
     public private(set) var lineNumber = 0
-    /// Byte offset (in the uncompressed input) of the start of the line most recently returned.
-    public private(set) var lineOffset = 0
-    private var consumed = 0
 
     public init(_ reader: ByteReader, bufferSize: Int = 1 << 22) {
         self.reader = reader
@@ -40,7 +37,6 @@ public final class LineReader {
                     let lo = start
                     start = lo + nl + 1
                     lineNumber += 1
-                    lineOffset = consumed + lo
                     return (lo, lo + nl)
                 }
             }
@@ -49,7 +45,6 @@ public final class LineReader {
                 let lo = start
                 start = end
                 lineNumber += 1
-                lineOffset = consumed + lo
                 return (lo, end)
             }
             try refill()
@@ -60,7 +55,6 @@ public final class LineReader {
         let pending = end - start
         if start > 0 {
             if pending > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: pending) }
-            consumed += start
             start = 0; end = pending
         }
         if end == buffer.count {  // a line longer than the buffer: grow it

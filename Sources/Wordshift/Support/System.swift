@@ -45,8 +45,6 @@ public enum System {
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
-    public static func removeFile(_ path: String) { unlink(path) }
-
     /// Atomically replaces `destination` with `source` (same file system).
     public static func rename(_ source: String, to destination: String) throws {
         if Glibc.rename(source, destination) != 0 {
