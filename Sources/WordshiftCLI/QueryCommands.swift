@@ -31,15 +31,9 @@ struct VectorCommand: ParsableCommand {
     struct Result: Codable { var word: String; var source: WordVectors.Source; var vector: [Float] }
 
     func run() throws {
-        let s = try VectorStore(path: store)
-        var source = WordVectors.Source.vocabulary
-        var found = try s.vector(for: word)
-        if found == nil, !subwords.noSubwords, let table = try NgramTable.load(from: s) {
-            found = table.vector(for: word)
-            source = .subwords
-        }
-        guard let v = found else { throw WordshiftError.unknownWord(word) }
-        if output.json { try JSONOutput.print(Result(word: word, source: source, vector: v)) } else {
+        let found = try StoreWordLookup(store: try VectorStore(path: store), useSubwords: !subwords.noSubwords).lookup(word)
+        let v = found.vector
+        if output.json { try JSONOutput.print(Result(word: word, source: found.source, vector: v)) } else {
             print(word + " " + v.map { $0.description }.joined(separator: " "))
         }
     }
@@ -116,17 +110,8 @@ struct SimilarityCommand: ParsableCommand {
     struct Result: Codable { var first: String; var second: String; var similarity: Float }
 
     func run() throws {
-        let s = try VectorStore(path: store)
-        var table: NgramTable?? = nil
-        func unit(_ word: String) throws -> [Float] {
-            if let hit = try s.lookup(word) { return hit.unit }
-            if !subwords.noSubwords {
-                if table == nil { table = .some(try NgramTable.load(from: s)) }
-                if let v = table??.vector(for: word) { return VectorMath.normalized(v) }
-            }
-            throw WordshiftError.unknownWord(word)
-        }
-        let sim = VectorMath.dot(try unit(first), try unit(second))
+        let words = StoreWordLookup(store: try VectorStore(path: store), useSubwords: !subwords.noSubwords)
+        let sim = VectorMath.dot(try words.lookup(first).unit, try words.lookup(second).unit)
         if output.json { try JSONOutput.print(Result(first: first, second: second, similarity: sim)) } else {
             print(Format.fixed(Double(sim), 4))
         }

@@ -27,3 +27,28 @@ public struct WordVectors: Sendable {
         throw WordshiftError.unknownWord(word)
     }
 }
+
+/// Single-word lookups straight from a store, without reading its matrix: the word's row
+/// through the index, else (unless disabled) its n-gram composition, the n-gram table being
+/// read on first need.
+public final class StoreWordLookup {
+    public let store: VectorStore
+    public let useSubwords: Bool
+    private var table: NgramTable?
+    private var tableLoaded = false
+
+    public init(store: VectorStore, useSubwords: Bool = true) {
+        self.store = store
+        self.useSubwords = useSubwords
+    }
+
+    /// The word's vector (original length), its unit vector, and where it came from.
+    public func lookup(_ word: String) throws -> (vector: [Float], unit: [Float], source: WordVectors.Source) {
+        if let hit = try store.lookup(word) { return (hit.unit.map { $0 * hit.norm }, hit.unit, .vocabulary) }
+        if useSubwords {
+            if !tableLoaded { table = try NgramTable.load(from: store); tableLoaded = true }
+            if let v = table?.vector(for: word) { return (v, VectorMath.normalized(v), .subwords) }
+        }
+        throw WordshiftError.unknownWord(word)
+    }
+}
