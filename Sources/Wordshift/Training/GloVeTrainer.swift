@@ -1,10 +1,11 @@
 /// The AdaGrad loop: every iteration walks the shuffled pairs once. With one thread the result
-/// depends only on the seed. With T > 1 threads the pairs are split into T × T strata by
-/// (word id mod T, context id mod T) and each iteration runs T phases; in phase p thread t
-/// takes stratum (t, (t + p) mod T), so no two threads ever write the same word or context row
-/// at the same time (no cache-line ping-pong on the frequent words' rows, which made plain
-/// Hogwild no faster on 2 threads than on 1); within a stratum the shuffled order is kept. With `anchors` (Mittens), every update is followed by
-/// the penalty's proximal step on the two rows it touched; without, the loop is the plain one.
+/// depends only on the seed. With T > 1 threads the pairs are split into strata (`PairStrata`)
+/// and each iteration runs phases in a seeded order; within a phase no two threads ever write
+/// the same word or context row (no cache-line ping-pong on the frequent words' rows, which
+/// made plain Hogwild no faster on 2 threads than on 1), so the result depends only on the seed
+/// and the thread count. Within a stratum the shuffled order is kept. With `anchors` (Mittens),
+/// every update is followed by the penalty's proximal step on the two rows it touched; without,
+/// the loop is the plain one.
 enum GloVeTrainer {
     static func run(model: GloVeModel, pairs: inout [TrainingPair], config: GloVeConfig, startIteration: Int,
                     history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: Bool,
@@ -23,20 +24,32 @@ enum GloVeTrainer {
                 let bar = ProgressBar("iter \(iteration + 1)/\(config.iterations)", total: Double(buffer.count), unit: " pairs", quiet: !progress)
                 let barShared = UncheckedBox(bar)
                 for t in 0..<threads { costs[t] = 0 }
-                for phase in 0..<(strata == nil ? 1 : threads) {
+                var phases = Array(0..<(strata?.blocks ?? 1))
+                var rng = SeededRandom(seed: config.seed &+ 0x9E37_79B9 &* UInt64(iteration + 1))
+                phases.shuffle(using: &rng)
+                var done = 0
+                for phase in phases {
+                    let blocks = strata?.blocks(phase: phase) ?? [[0..<buffer.count]]
+                    let phaseStart = done
                     Parallel.run(threads: threads) { t in
                         let shared = SharedPairs(base: base, count: buffer.count)
-                        let block = strata?.block(thread: t, phase: phase) ?? 0..<buffer.count
-                        let range = (lo: block.lowerBound, hi: block.upperBound)
+                        // Thread 0 reports progress, scaled as if every thread kept its pace.
                         let bar = t == 0 ? barShared.value : nil
-                        if let anchors {
-                            costsShared[t] += anchoredEpochRange(model: model, pairs: shared, anchors: anchors, range: range,
-                                                                 eta: Float(config.eta), clip: Float(config.gradientClip), progress: bar, progressScale: threads)
-                        } else {
-                            costsShared[t] += epochRange(model: model, pairs: shared, range: range,
-                                                         eta: Float(config.eta), clip: Float(config.gradientClip), progress: bar, progressScale: threads)
+                        var local = 0
+                        for block in blocks[t] {
+                            let range = (lo: block.lowerBound, hi: block.upperBound)
+                            let report = ProgressReport(bar: bar, base: phaseStart + local * threads, scale: threads)
+                            if let anchors {
+                                costsShared[t] += anchoredEpochRange(model: model, pairs: shared, anchors: anchors, range: range,
+                                                                     eta: Float(config.eta), clip: Float(config.gradientClip), progress: report)
+                            } else {
+                                costsShared[t] += epochRange(model: model, pairs: shared, range: range,
+                                                             eta: Float(config.eta), clip: Float(config.gradientClip), progress: report)
+                            }
+                            local += block.count
                         }
                     }
+                    done += blocks.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
                 }
                 var total = 0.0
                 for t in 0..<threads { total += costs[t] }
@@ -57,7 +70,7 @@ enum GloVeTrainer {
     }
 
     private static func epochRange(model: GloVeModel, pairs: SharedPairs, range: (lo: Int, hi: Int),
-                                   eta: Float, clip: Float, progress: ProgressBar?, progressScale: Int) -> Double {
+                                   eta: Float, clip: Float, progress: ProgressReport) -> Double {
         let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
@@ -75,14 +88,14 @@ enum GloVeTrainer {
                 i += 1
             }
             cost += Double(blockCost)
-            progress?.update(Double(i) * Double(progressScale))
+            progress.update(done: i - lo)
         }
         return cost
     }
 
     /// `epochRange` plus the Mittens proximal steps (kept separate so the plain loop is unchanged).
     private static func anchoredEpochRange(model: GloVeModel, pairs: SharedPairs, anchors: MittensAnchors, range: (lo: Int, hi: Int),
-                                           eta: Float, clip: Float, progress: ProgressBar?, progressScale: Int) -> Double {
+                                           eta: Float, clip: Float, progress: ProgressReport) -> Double {
         let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
@@ -113,7 +126,7 @@ enum GloVeTrainer {
                 i += 1
             }
             cost += Double(blockCost)
-            progress?.update(Double(i) * Double(progressScale))
+            progress.update(done: i - lo)
         }
         return cost
     }
@@ -122,6 +135,14 @@ enum GloVeTrainer {
         let s = String(v), width = String(total).count
         return String(repeating: "0", count: max(0, width - s.count)) + s
     }
+}
+
+/// Where one thread's progress lands on the iteration's bar.
+struct ProgressReport {
+    let bar: ProgressBar?
+    let base: Int
+    let scale: Int
+    @inline(__always) func update(done: Int) { bar?.update(Double(base + done * scale)) }
 }
 
 struct SharedPairs: @unchecked Sendable {

@@ -18,6 +18,44 @@ struct GloVeTrainingTests {
         #expect(va != (try TrainingFixtures.vectors(c)))
     }
 
+    @Test func sameSeedTwoThreadsIsBitIdentical() throws {
+        // Within a phase the threads write disjoint rows, so the result does not depend on timing.
+        let path = try TrainingFixtures.wikiHead(bytes: 40_000)
+        let a = path + ".t2a.sqlite", b = path + ".t2b.sqlite"
+        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config(threads: 2), progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config(threads: 2), progress: false)
+        let va = try TrainingFixtures.vectors(a)
+        #expect(va.count > 100)
+        #expect(va == (try TrainingFixtures.vectors(b)))
+    }
+
+    @Test func strataPhasesCoverEveryPairOnceWithDisjointRows() {
+        var pairs: [TrainingPair] = []
+        var rng = SeededRandom(seed: 3)
+        for _ in 0..<5000 {
+            pairs.append(TrainingPair(word: Int32(rng.next(below: 300)), context: Int32(rng.next(below: 300)), logValue: 0, weight: 1))
+        }
+        let before = pairs.map { [$0.word, $0.context] }.sorted { $0.lexicographicallyPrecedes($1) }
+        let strata = PairStrata(partitioning: &pairs, threads: 2)
+        #expect(strata.blocks == 8)
+        // Partitioning only reorders.
+        #expect(pairs.map { [$0.word, $0.context] }.sorted { $0.lexicographicallyPrecedes($1) } == before)
+        var seen = [Int](repeating: 0, count: pairs.count)
+        for phase in 0..<strata.blocks {
+            let perThread = strata.blocks(phase: phase)
+            #expect(perThread.count == 2)
+            var words: [Set<Int32>] = [], contexts: [Set<Int32>] = []
+            for ranges in perThread {
+                var w = Set<Int32>(), c = Set<Int32>()
+                for r in ranges { for i in r { seen[i] += 1; w.insert(pairs[i].word); c.insert(pairs[i].context) } }
+                words.append(w); contexts.append(c)
+            }
+            #expect(words[0].isDisjoint(with: words[1]))
+            #expect(contexts[0].isDisjoint(with: contexts[1]))
+        }
+        #expect(seen.allSatisfy { $0 == 1 })
+    }
+
     @Test func costDecreasesAndSummaryIsComplete() throws {
         let path = try TrainingFixtures.wikiHead(bytes: 40_000)
         let s = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: TrainingFixtures.config(threads: 2, iterations: 5),
