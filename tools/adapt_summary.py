@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Mean ± sd over several `wordshift classify adapt --json` reports (one per seed).
+
+    python3 tools/adapt_summary.py bench-out/adapt2/adapt-seed*.json
+
+Prints a Markdown table: per row and test set, accuracy mean ± sd and macro-F1 mean; the share
+of the gap closed is computed from the means (source-only row to the best upper-bound row),
+so one seed's lucky or unlucky baseline does not decide it.
+"""
+import json, statistics, sys
+
+
+def main(paths):
+    reports = [json.load(open(p)) for p in paths]
+    tests = [t for t in reports[0]["tests"]]
+    names = [r["name"] for r in reports[0]["rows"]]
+    acc = {}
+    f1 = {}
+    for rep in reports:
+        for row in rep["rows"]:
+            for s in row["scores"]:
+                acc.setdefault((row["name"], s["test"]), []).append(100 * s["accuracy"])
+                f1.setdefault((row["name"], s["test"]), []).append(100 * s["macroF1"])
+    kinds = {r["name"]: r["kind"] for r in reports[0]["rows"]}
+    labels = {r["name"]: r["usesTargetLabels"] for r in reports[0]["rows"]}
+    header = "| model | movie labels | " + " | ".join(f"{t.split('/')[-1]} acc | macro-F1 | gap closed" for t in tests) + " |"
+    print(header)
+    print("|" + "---|" * (2 + 3 * len(tests)))
+    for n in names:
+        cells = [n, str(labels[n])]
+        for t in tests:
+            a = acc[(n, t)]
+            base = statistics.mean(acc[("source-only", t)])
+            upper = max(statistics.mean(acc[(m, t)]) for m in names if kinds[m] == "upper-bound")
+            gap = (statistics.mean(a) - base) / (upper - base) * 100 if upper != base else float("nan")
+            sd = statistics.stdev(a) if len(a) > 1 else 0.0
+            cells += [f"{statistics.mean(a):.1f} ± {sd:.1f}", f"{statistics.mean(f1[(n, t)]):.1f}", f"{gap:.0f}%"]
+        print("| " + " | ".join(cells) + " |")
+    print(f"\n{len(reports)} reports: " + ", ".join(paths))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
