@@ -7,7 +7,7 @@ import Wordshift
 struct MittensAdaptOptions: ParsableArguments {
     @Option(name: .long, help: "Mittens penalty weight mu in mu·|w − w_source|² (0: free GloVe from the source vectors).") var mu: Float = 0.1
     @Option(name: .customLong("adapt-iter"), help: "GloVe iterations on the target text.") var adaptIter = 10
-    @Option(name: .customLong("adapt-window"), help: "Co-occurrence window on the target text.") var adaptWindow = 10
+    @Option(name: .customLong("adapt-window"), help: "Co-occurrence window on the target text (wide: review-level topics carry the sentiment).") var adaptWindow = 50
     @Option(name: .customLong("adapt-min-count"), help: "Minimum count of a target-text word.") var adaptMinCount = 5
     @Option(name: .customLong("adapt-threads"), help: "GloVe threads (default: all cores).") var adaptThreads: Int?
     @Flag(name: .customLong("adapt-with-source"), help: "Train the vectors on the source texts too (their labels are dropped).") var adaptWithSource = false
