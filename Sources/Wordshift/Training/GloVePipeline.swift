@@ -152,12 +152,7 @@ public enum GloVePipeline {
             throw WordshiftError.emptyInput(path: name, message: "no word occurs at least \(config.minCount) times (--min-count); "
                 + "\(counted.interner.count) distinct words in \(counted.tokens) tokens")
         }
-        summary.tokens = counted.tokens
-        summary.corpusBytes = counted.bytes
-        summary.invalidUTF8 = counted.invalidUTF8
-        summary.corpusSHA256 = counted.sha256
-        summary.vocabularySize = vocab.count
-        summary.stageSeconds["vocab"] = System.now() - t
+        summary.recordVocabulary(counted, words: vocab.count, started: t)
         note(progress, "vocabulary: \(vocab.count) words (of \(counted.interner.count)) from \(counted.tokens) tokens in \(Format.duration(System.now() - t))"
             + (counted.invalidUTF8 > 0 ? "; \(counted.invalidUTF8) invalid UTF-8 sequences replaced" : ""))
         return (vocab, counted, rank)

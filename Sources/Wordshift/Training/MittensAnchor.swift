@@ -110,12 +110,7 @@ extension GloVePipeline {
         guard vocab.count <= maximumVocabulary else {
             throw WordshiftError.invalidArgument("the vocabulary has \(vocab.count) words; training supports at most \(maximumVocabulary) (raise --min-count)")
         }
-        summary.tokens = counted.tokens
-        summary.corpusBytes = counted.bytes
-        summary.invalidUTF8 = counted.invalidUTF8
-        summary.corpusSHA256 = counted.sha256
-        summary.vocabularySize = vocab.count
-        summary.stageSeconds["vocab"] = System.now() - t
+        summary.recordVocabulary(counted, words: vocab.count, started: t)
         guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
         t = System.now()
         var pairs = try collectPairs(stream: stream, rank: rank, vocabularySize: vocab.count, config: config,

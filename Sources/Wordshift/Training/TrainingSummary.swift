@@ -23,3 +23,15 @@ public struct TrainingSummary: Codable, Sendable {
 
     public init() {}
 }
+
+extension TrainingSummary {
+    /// Records what the vocabulary stage counted (started at `started`).
+    mutating func recordVocabulary(_ counted: CountedCorpus, words: Int, started: Double) {
+        tokens = counted.tokens
+        corpusBytes = counted.bytes
+        invalidUTF8 = counted.invalidUTF8
+        corpusSHA256 = counted.sha256
+        vocabularySize = words
+        stageSeconds["vocab"] = System.now() - started
+    }
+}
