@@ -35,6 +35,14 @@ gensim side (gensim 4.4, each model in a fresh subprocess under /usr/bin/time):
   `wordshift evaluate analogies STORE questions-words.txt --restrict-vocab 30000 --json` and
   `wordshift evaluate similarity STORE <5 sets> --json`.
 
+Reference side (--glove-c DIR): the stanfordnlp/GloVe C tools built by
+`tools/build-glove-reference.sh DIR` (never part of the repository), run stage by stage at the
+same settings as its demo.sh (vocab_count -min-count 5; cooccur -memory 4.0 -window-size 15;
+shuffle -memory 4.0 -seed S; glove -vector-size 100 -threads 2 -iter 15 -x-max 10 -binary 0
+-model 2 -seed S), each stage under /usr/bin/time; wall is the sum of the four stages, peak RSS
+the largest. The GloVe text output (word + context vectors summed) is imported with
+`wordshift import --format glove` and scored by the same evaluator.
+
 Output: a markdown table on stdout and bench-out/train-<label>-<UTC time>.json.
 """
 import argparse
@@ -138,6 +146,54 @@ def run_wordshift(corpus, label):
     return r
 
 
+def run_glove_c(corpus, label):
+    """The reference C tools, stage by stage, in --work/glove-c-<label>/."""
+    bindir = os.path.join(ARGS.glove_c, "build")
+    work = os.path.join(ARGS.work, f"glove-c-{label}")
+    os.makedirs(work, exist_ok=True)
+    vocab, cooc, shuf = (os.path.join(work, n) for n in ("vocab.txt", "cooccurrence.bin", "cooccurrence.shuf.bin"))
+    save = os.path.join(work, "vectors")
+    seed = str(ARGS.seed)
+    stages = [
+        ("vocab_count", [os.path.join(bindir, "vocab_count"), "-min-count", "5", "-verbose", "0"], corpus, vocab),
+        ("cooccur", [os.path.join(bindir, "cooccur"), "-memory", "4.0", "-vocab-file", vocab, "-verbose", "0",
+                     "-window-size", "15", "-overflow-file", os.path.join(work, "overflow")], corpus, cooc),
+        ("shuffle", [os.path.join(bindir, "shuffle"), "-memory", "4.0", "-verbose", "0", "-seed", seed,
+                     "-temp-file", os.path.join(work, "temp_shuffle")], cooc, shuf),
+        ("glove", [os.path.join(bindir, "glove"), "-save-file", save, "-threads", str(ARGS.threads), "-input-file", shuf,
+                   "-x-max", "10", "-iter", str(ARGS.iter), "-vector-size", "100", "-binary", "0", "-model", "2",
+                   "-vocab-file", vocab, "-verbose", "0", "-seed", seed], None, None),
+    ]
+    stage_s, rss_max = {}, 0.0
+    for name, cmd, stdin, stdout in stages:
+        log(f"glove-c {name} {label}")
+        tfile = os.path.join(work, "time.txt")
+        with open(stdin or os.devnull, "rb") as fin, open(stdout or os.devnull, "wb") as fout:
+            p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            sys.stderr.write(p.stderr.decode(errors="replace")[-4000:])
+            raise SystemExit(f"glove-c {name} failed ({p.returncode})")
+        with open(tfile) as f:
+            wall, kb = f.read().strip().splitlines()[-1].split()
+        stage_s[name] = float(wall)
+        rss_max = max(rss_max, int(kb) / 1024.0)
+    store = save + ".sqlite"
+    for path in (store, store + "-wal", store + "-shm"):
+        if os.path.exists(path):
+            os.remove(path)
+    subprocess.run([ARGS.wordshift, "import", save + ".txt", "--format", "glove", "--out", store, "--quiet"], check=True)
+    with open(vocab) as f:
+        nvocab = sum(1 for _ in f)
+    r = {"model": "GloVe C reference (100d, w15, 15 it)", "wall_s": sum(stage_s.values()), "peak_rss_mb": rss_max,
+         "stages_s": stage_s, "pairs": os.path.getsize(cooc) // 16, "vocab": nvocab,
+         "command": "; ".join(" ".join(c[1]) for c in stages)}
+    r.update(evaluate(store))
+    if not ARGS.keep:
+        for path in (cooc, shuf, store):
+            os.remove(path)
+    return r
+
+
 GENSIM_WORKER = r"""
 import sys, time, logging
 from gensim.models import Word2Vec
@@ -189,7 +245,7 @@ def main():
     ap.add_argument("--corpus", help="an already prepared corpus")
     ap.add_argument("--label", required=True)
     ap.add_argument("--work", default="/tmp")
-    ap.add_argument("--wordshift", default=os.path.join(REPO, ".build-train2", "release", "wordshift"))
+    ap.add_argument("--wordshift", default=os.path.join(REPO, ".build", "release", "wordshift"))
     ap.add_argument("--models", default="cbow-w15,cbow-w5,sg-w15", help="gensim models: " + ",".join(GENSIM_MODELS) + " or none")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iter", type=int, default=15)
@@ -197,6 +253,7 @@ def main():
     ap.add_argument("--skip-wordshift", action="store_true")
     ap.add_argument("--keep-apostrophes", action="store_true", help="keep in-word apostrophes when preparing --raw")
     ap.add_argument("--seed", type=int, default=1, help="wordshift --seed")
+    ap.add_argument("--glove-c", help="a GloVe C tree built by tools/build-glove-reference.sh: run it as the reference")
     ap.add_argument("--keep", action="store_true", help="keep stores and vector files in --work")
     ARGS = ap.parse_args()
     if not (ARGS.raw or ARGS.corpus):
@@ -213,6 +270,8 @@ def main():
     rows = []
     if not ARGS.skip_wordshift:
         rows.append(run_wordshift(corpus, ARGS.label))
+    if ARGS.glove_c:
+        rows.append(run_glove_c(corpus, ARGS.label))
     for name in [m for m in ARGS.models.split(",") if m and m != "none"]:
         rows.append(run_gensim(corpus, ARGS.label, name))
 

@@ -64,6 +64,8 @@ struct MittensAdaptOptions: ParsableArguments {
         config.iterations = adaptIter
         config.cooccurrence.window = adaptWindow
         config.minCount = adaptMinCount
+        // The eta-scaled bias rule: the adaptation figures (BENCHMARKS §5) were measured with it.
+        config.biasRate = config.eta
         if let adaptThreads { config.threads = adaptThreads }
         var corpus = [target]
         var sourceText: String?

@@ -39,6 +39,8 @@ struct GloVeOptions: ParsableArguments {
     @Option(name: .customLong("x-max"), help: "Weighting cutoff x_max.") var xMax = 10.0
     @Option(name: .long, help: "Weighting exponent.") var alpha = 0.75
     @Option(name: .long, help: "AdaGrad learning rate.") var eta = 0.05
+    @Option(name: .customLong("bias-rate"), help: "Scale of the bias steps: 1 as the reference's current release, or the --eta value for its older rule.")
+    var biasRate = 1.0
     @Option(name: .long, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(name: .long, help: "Random seed (initialisation and shuffle).") var seed: UInt64 = 1
     @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint here after every iteration.") var checkpointDir: String?
@@ -52,6 +54,7 @@ struct GloVeOptions: ParsableArguments {
         c.xMax = xMax
         c.alpha = alpha
         c.eta = eta
+        c.biasRate = biasRate
         if let threads { c.threads = threads }
         c.seed = seed
         c.checkpointDirectory = checkpointDir

@@ -1,14 +1,16 @@
 /// One GloVe AdaGrad step on one co-occurrence, on float32 with SIMD8 lanes. Both vectors are
-/// read before either is written; gradient components are clipped like the reference
-/// (±100 after scaling by the learning rate); a step whose error is NaN or infinite is skipped.
-/// With finite clipped gradients and sums ≥ 1, every applied update is finite.
+/// read before either is written. As in the reference tools' current release, a vector
+/// component's gradient f(x)·diff·w is clipped to ±clip and then scaled by eta, and the squared
+/// sums collect the scaled values; the biases step by `biasRate`·f(x)·diff (the reference uses
+/// 1: its learning rate scales only the vectors). A step whose error is NaN or infinite is
+/// skipped. With finite clipped gradients and sums ≥ 1, every applied update is finite.
 enum AdaGradKernel {
     typealias V8 = SIMD8<Float>
 
     /// Returns the cost of the pair before the update (0.5 · f(x) · diff²), or 0 when skipped.
     @inline(__always)
     static func step(_ r1: UnsafeMutablePointer<Float>, _ r2: UnsafeMutablePointer<Float>, stride: Int,
-                     pair: TrainingPair, eta: Float, clip: Float) -> Float {
+                     pair: TrainingPair, eta: Float, clip: Float, biasRate: Float) -> Float {
         let a1 = UnsafeMutableRawPointer(r1), a2 = UnsafeMutableRawPointer(r2)
         let lanes = stride / 8
         var acc0 = V8(repeating: 0), acc1 = V8(repeating: 0)
@@ -23,11 +25,10 @@ enum AdaGradKernel {
         }
         let bias = 2 * stride
         let diff = (acc0 + acc1).sum() + r1[bias] + r2[bias] - pair.logValue
-        var fdiff = pair.weight * diff
+        let fdiff = pair.weight * diff
         guard fdiff.isFinite else { return 0 }
         let cost = 0.5 * fdiff * diff
-        fdiff *= eta
-        let f = V8(repeating: fdiff)
+        let f = V8(repeating: fdiff), rate = V8(repeating: eta)
         let hi = V8(repeating: clip), lo = V8(repeating: -clip)
         let gOffset = stride * 4
         for c in 0..<lanes {
@@ -38,17 +39,18 @@ enum AdaGradKernel {
             let g2 = a2.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
             var t1 = f * w2
             var t2 = f * w1
-            t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo)
-            t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo)
+            t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo) * rate
+            t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo) * rate
             a1.storeBytes(of: w1 - t1 / KernelMath.squareRoot(g1), toByteOffset: o, as: V8.self)
             a2.storeBytes(of: w2 - t2 / KernelMath.squareRoot(g2), toByteOffset: o, as: V8.self)
             a1.storeBytes(of: t1 * t1 + g1, toByteOffset: gOffset + o, as: V8.self)
             a2.storeBytes(of: t2 * t2 + g2, toByteOffset: gOffset + o, as: V8.self)
         }
-        r1[bias] -= fdiff / r1[bias + 1].squareRoot()
-        r2[bias] -= fdiff / r2[bias + 1].squareRoot()
-        r1[bias + 1] += fdiff * fdiff
-        r2[bias + 1] += fdiff * fdiff
+        let gb = fdiff * biasRate
+        r1[bias] -= gb / r1[bias + 1].squareRoot()
+        r2[bias] -= gb / r2[bias + 1].squareRoot()
+        r1[bias + 1] += gb * gb
+        r2[bias + 1] += gb * gb
         return cost
     }
 }

@@ -13,6 +13,9 @@ public struct GloVeConfig: Codable, Sendable, Equatable {
     public var alpha = 0.75
     public var eta = 0.05
     public var gradientClip = 100.0
+    /// Scale of the biases' AdaGrad steps. 1, as in the reference tools' current release, whose
+    /// learning rate scales only the vector components; `eta` gives their earlier releases' rule.
+    public var biasRate = 1.0
     public var minCount = 5
     public var maxVocab: Int? = nil
     public var threads = Parallel.defaultThreads
@@ -34,6 +37,7 @@ public struct GloVeConfig: Codable, Sendable, Equatable {
         if !(xMax > 0) { throw bad("--x-max must be positive") }
         if !(alpha >= 0) { throw bad("--alpha must not be negative") }
         if !(eta > 0) { throw bad("--eta must be positive") }
+        if !(biasRate > 0) { throw bad("--bias-rate must be positive") }
         if minCount < 1 { throw bad("--min-count must be at least 1") }
         if let m = maxVocab, m < 1 { throw bad("--max-vocab must be at least 1") }
         if threads < 1 { throw bad("--threads must be at least 1") }
@@ -51,6 +55,7 @@ public struct GloVeConfig: Codable, Sendable, Equatable {
             ("training.min_count", String(minCount)), ("training.max_vocab", maxVocab.map(String.init) ?? "none"),
             ("training.iter", String(iterations)), ("training.x_max", "\(xMax)"), ("training.alpha", "\(alpha)"),
             ("training.eta", "\(eta)"), ("training.grad_clip", "\(gradientClip)"),
+            ("training.bias_rate", "\(biasRate)"),
             ("training.threads", String(threads)), ("training.seed", String(seed)),
             ("training.tokenizer", tokenizer.kind.rawValue), ("training.keep_case", String(tokenizer.keepCase)),
             ("training.memory", String(cooccurrence.memoryBytes)), ("training.vectors", output.rawValue),

@@ -41,10 +41,12 @@ enum GloVeTrainer {
                             let report = ProgressReport(bar: bar, base: phaseStart + local * threads, scale: threads)
                             if let anchors {
                                 costsShared[t] += anchoredEpochRange(model: model, pairs: shared, anchors: anchors, range: range,
-                                                                     eta: Float(config.eta), clip: Float(config.gradientClip), progress: report)
+                                                                     eta: Float(config.eta), clip: Float(config.gradientClip),
+                                                                     biasRate: Float(config.biasRate), progress: report)
                             } else {
                                 costsShared[t] += epochRange(model: model, pairs: shared, range: range,
-                                                             eta: Float(config.eta), clip: Float(config.gradientClip), progress: report)
+                                                             eta: Float(config.eta), clip: Float(config.gradientClip),
+                                                                     biasRate: Float(config.biasRate), progress: report)
                             }
                             local += block.count
                         }
@@ -70,7 +72,7 @@ enum GloVeTrainer {
     }
 
     private static func epochRange(model: GloVeModel, pairs: SharedPairs, range: (lo: Int, hi: Int),
-                                   eta: Float, clip: Float, progress: ProgressReport) -> Double {
+                                   eta: Float, clip: Float, biasRate: Float, progress: ProgressReport) -> Double {
         let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
@@ -84,7 +86,7 @@ enum GloVeTrainer {
             while i < blockEnd {
                 let p = pairs.base[i]
                 blockCost += AdaGradKernel.step(storage + Int(p.word) * rowFloats, contextBase + Int(p.context) * rowFloats,
-                                                stride: stride, pair: p, eta: eta, clip: clip)
+                                                stride: stride, pair: p, eta: eta, clip: clip, biasRate: biasRate)
                 i += 1
             }
             cost += Double(blockCost)
@@ -95,7 +97,7 @@ enum GloVeTrainer {
 
     /// `epochRange` plus the Mittens proximal steps (kept separate so the plain loop is unchanged).
     private static func anchoredEpochRange(model: GloVeModel, pairs: SharedPairs, anchors: MittensAnchors, range: (lo: Int, hi: Int),
-                                           eta: Float, clip: Float, progress: ProgressReport) -> Double {
+                                           eta: Float, clip: Float, biasRate: Float, progress: ProgressReport) -> Double {
         let (lo, hi) = range
         let storage = model.storage
         let rowFloats = model.rowFloats
@@ -112,7 +114,7 @@ enum GloVeTrainer {
                 let p = pairs.base[i]
                 let w = Int(p.word), c = Int(p.context)
                 let wr = storage + w * rowFloats, cr = contextBase + c * rowFloats
-                blockCost += AdaGradKernel.step(wr, cr, stride: stride, pair: p, eta: eta, clip: clip)
+                blockCost += AdaGradKernel.step(wr, cr, stride: stride, pair: p, eta: eta, clip: clip, biasRate: biasRate)
                 let kw = wordCoef[w]
                 if kw > 0 {
                     AdaGradKernel.anchor(wr, partner: wordOnly ? nil : UnsafePointer(contextBase + w * rowFloats),
