@@ -1,9 +1,11 @@
 /// One GloVe AdaGrad step on one co-occurrence, on float32 with SIMD8 lanes. Both vectors are
-/// read before either is written. As in the reference tools' current release, a vector
-/// component's gradient f(x)·diff·w is clipped to ±clip and then scaled by eta, and the squared
-/// sums collect the scaled values; the biases step by `biasRate`·f(x)·diff (the reference uses
-/// 1: its learning rate scales only the vectors). A step whose error is NaN or infinite is
-/// skipped. With finite clipped gradients and sums ≥ 1, every applied update is finite.
+/// read before either is written. A vector component's step is eta·f(x)·diff·w clipped to
+/// ±clip, and the squared sums collect those steps (the reference's current release clips
+/// before scaling by eta; at the default clip of 100 neither form binds on these objectives).
+/// The biases step by `biasRate`·f(x)·diff: 1 in the reference's current release, whose
+/// learning rate scales only the vectors; eta in its earlier releases. A step whose error is
+/// NaN or infinite is skipped. With finite clipped gradients and sums ≥ 1, every applied
+/// update is finite.
 enum AdaGradKernel {
     typealias V8 = SIMD8<Float>
 
@@ -28,7 +30,7 @@ enum AdaGradKernel {
         let fdiff = pair.weight * diff
         guard fdiff.isFinite else { return 0 }
         let cost = 0.5 * fdiff * diff
-        let f = V8(repeating: fdiff), rate = V8(repeating: eta)
+        let f = V8(repeating: fdiff * eta)
         let hi = V8(repeating: clip), lo = V8(repeating: -clip)
         let gOffset = stride * 4
         for c in 0..<lanes {
@@ -39,8 +41,8 @@ enum AdaGradKernel {
             let g2 = a2.loadUnaligned(fromByteOffset: gOffset + o, as: V8.self)
             var t1 = f * w2
             var t2 = f * w1
-            t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo) * rate
-            t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo) * rate
+            t1 = t1.replacing(with: hi, where: t1 .> hi).replacing(with: lo, where: t1 .< lo)
+            t2 = t2.replacing(with: hi, where: t2 .> hi).replacing(with: lo, where: t2 .< lo)
             a1.storeBytes(of: w1 - t1 / KernelMath.squareRoot(g1), toByteOffset: o, as: V8.self)
             a2.storeBytes(of: w2 - t2 / KernelMath.squareRoot(g2), toByteOffset: o, as: V8.self)
             a1.storeBytes(of: t1 * t1 + g1, toByteOffset: gOffset + o, as: V8.self)

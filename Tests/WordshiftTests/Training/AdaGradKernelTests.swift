@@ -2,29 +2,32 @@ import Foundation
 import Testing
 @testable import Wordshift
 
-/// One kernel step against the rule written out in double precision: vector gradients clipped
-/// before the learning rate, biases stepped by `biasRate` · f(x) · diff.
+/// One kernel step against the rule written out in double precision: vector steps
+/// eta · f(x) · diff · w clipped, biases stepped by `biasRate` · f(x) · diff.
 @Suite("Training: AdaGrad kernel")
 struct AdaGradKernelTests {
     struct Row { var w: [Double]; var g: [Double]; var b: Double; var gb: Double }
 
     /// The reference rule for one pair, on plain arrays.
-    static func expected(_ r1: Row, _ r2: Row, logX: Double, weight: Double, eta: Double, clip: Double, biasRate: Double) -> (Row, Row) {
+    static func expected(_ r1: Row, _ r2: Row, logX: Double, weight: Double, eta: Double, clip: Double,
+                         biasRate: Double) -> (Row, Row, clipped: Int) {
         var a = r1, c = r2
         var dot = 0.0
         for d in 0..<a.w.count { dot += a.w[d] * c.w[d] }
         let diff = dot + a.b + c.b - logX
         let fdiff = weight * diff
+        var clipped = 0
         for d in 0..<a.w.count {
-            let t1 = min(max(fdiff * r2.w[d], -clip), clip) * eta
-            let t2 = min(max(fdiff * r1.w[d], -clip), clip) * eta
+            if abs(eta * fdiff * r2.w[d]) > clip { clipped += 1 }
+            let t1 = min(max(eta * fdiff * r2.w[d], -clip), clip)
+            let t2 = min(max(eta * fdiff * r1.w[d], -clip), clip)
             a.w[d] -= t1 / r1.g[d].squareRoot(); a.g[d] += t1 * t1
             c.w[d] -= t2 / r2.g[d].squareRoot(); c.g[d] += t2 * t2
         }
         let gb = fdiff * biasRate
         a.b -= gb / r1.gb.squareRoot(); a.gb += gb * gb
         c.b -= gb / r2.gb.squareRoot(); c.gb += gb * gb
-        return (a, c)
+        return (a, c, clipped)
     }
 
     @Test(arguments: [1.0, 0.05])
@@ -46,13 +49,14 @@ struct AdaGradKernelTests {
             p[2 * stride] = Float(r.b); p[2 * stride + 1] = Float(r.gb)
         }
         store(r1, at: buffer); store(r2, at: buffer + rowFloats)
-        // x = 3 (weight < 1 below x_max 10); a clip of 0.3 binds on some components.
+        // x = 3 (weight < 1 below x_max 10); a clip of 0.005 binds on some components.
         let pair = TrainingPair(word: 0, context: 0, value: 3, xMax: 10, alpha: 0.75)
         let cost = AdaGradKernel.step(buffer, buffer + rowFloats, stride: stride, pair: pair,
-                                      eta: 0.05, clip: 0.3, biasRate: Float(biasRate))
-        let (e1, e2) = Self.expected(r1, r2, logX: Double(pair.logValue), weight: Double(pair.weight),
-                                     eta: 0.05, clip: 0.3, biasRate: biasRate)
+                                      eta: 0.05, clip: 0.005, biasRate: Float(biasRate))
+        let (e1, e2, clipped) = Self.expected(r1, r2, logX: Double(pair.logValue), weight: Double(pair.weight),
+                                     eta: 0.05, clip: 0.005, biasRate: biasRate)
         #expect(cost > 0)
+        #expect(clipped > 0 && clipped < dim)
         for (got, want) in [(buffer, e1), (buffer + rowFloats, e2)] {
             for d in 0..<dim {
                 #expect(abs(Double(got[d]) - want.w[d]) < 1e-5)
