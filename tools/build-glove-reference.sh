@@ -6,9 +6,9 @@
 #   GLOVE_MIRROR=/path/to/GloVe bash tools/build-glove-reference.sh /tmp/glove-ref   # local copy
 #
 # The pinned commit is the one measured in BENCHMARKS.md §4. Its `src/` holds common.c,
-# common.h, vocab_count.c, cooccur.c, shuffle.c and glove.c; the Makefile of that commit predates
-# common.c, so the tools are compiled directly (same flags as the Makefile: -O3 -march=native
-# -funroll-loops).
+# common.h, vocab_count.c, cooccur.c, shuffle.c and glove.c. The tools are compiled directly with
+# the upstream Makefile's flags (-O3 -march=native -funroll-loops), so the build does not depend
+# on which Makefile a checkout or mirror carries (older ones build without common.c).
 set -euo pipefail
 DEST=${1:?usage: build-glove-reference.sh DEST_DIR}
 COMMIT=11e9dfedcfc29685efaf48a37ad4c87768fea7b4

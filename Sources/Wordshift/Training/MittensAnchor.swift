@@ -76,7 +76,8 @@ extension GloVePipeline {
     /// mu · |ŵ_i − r_i|² pulling every corpus word that has a source vector r_i towards it.
     /// The store at `out` holds the corpus vocabulary (adapted vectors) followed, with
     /// `keepSourceWords`, by the remaining source words unchanged. The source's dimension must
-    /// equal `config.dimension`; nothing is written when anything fails.
+    /// equal `config.dimension`; nothing is written when anything fails. `config.biasRate` is
+    /// used as given: `wordshift classify adapt` (and BENCHMARKS §5) set it to `config.eta`.
     public static func adapt(source: VectorStore, corpus: [String], out: String, options: MittensOptions,
                              config: GloVeConfig, progress: Bool) throws -> MittensSummary {
         try config.validate()
