@@ -90,18 +90,26 @@ def prepare(raw, out):
     return True
 
 
-def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak RSS MB)."""
+def timed(cmd, env=None, stdin_path=None, stdout_path=None):
+    """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak RSS MB). With
+    stdin_path / stdout_path the command reads / writes those files (stdout is then "")."""
     tfile = os.path.join(ARGS.work, f"bench-train-time-{os.getpid()}.txt")
     full = ["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd
-    p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with open(stdin_path or os.devnull, "rb") as fin:
+        if stdout_path:
+            with open(stdout_path, "wb") as fout:
+                p = subprocess.run(full, stdin=fin, stdout=fout, stderr=subprocess.PIPE, env=env)
+            out = ""
+        else:
+            p = subprocess.run(full, stdin=fin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            out = p.stdout.decode()
     if p.returncode != 0:
-        sys.stderr.write(p.stderr[-4000:])
+        sys.stderr.write(p.stderr.decode(errors="replace")[-4000:])
         raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}")
     with open(tfile) as f:
         fields = f.read().strip().splitlines()[-1].split()
     os.remove(tfile)
-    return p.stdout, float(fields[0]), int(fields[1]) / 1024.0
+    return out, float(fields[0]), int(fields[1]) / 1024.0
 
 
 def evaluate(store):
@@ -167,16 +175,9 @@ def run_glove_c(corpus, label):
     stage_s, rss_max = {}, 0.0
     for name, cmd, stdin, stdout in stages:
         log(f"glove-c {name} {label}")
-        tfile = os.path.join(work, "time.txt")
-        with open(stdin or os.devnull, "rb") as fin, open(stdout or os.devnull, "wb") as fout:
-            p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE)
-        if p.returncode != 0:
-            sys.stderr.write(p.stderr.decode(errors="replace")[-4000:])
-            raise SystemExit(f"glove-c {name} failed ({p.returncode})")
-        with open(tfile) as f:
-            wall, kb = f.read().strip().splitlines()[-1].split()
-        stage_s[name] = float(wall)
-        rss_max = max(rss_max, int(kb) / 1024.0)
+        _, wall, rss = timed(cmd, stdin_path=stdin, stdout_path=stdout)
+        stage_s[name] = wall
+        rss_max = max(rss_max, rss)
     store = save + ".sqlite"
     for path in (store, store + "-wal", store + "-shm"):
         if os.path.exists(path):

@@ -42,7 +42,7 @@ enum GloVeTrainer {
                             if let anchors {
                                 costsShared[t] += anchoredEpochRange(model: model, pairs: shared, anchors: anchors, range: range,
                                                                      eta: Float(config.eta), clip: Float(config.gradientClip),
-                                                             biasRate: Float(config.biasRate), progress: report)
+                                                                     biasRate: Float(config.biasRate), progress: report)
                             } else {
                                 costsShared[t] += epochRange(model: model, pairs: shared, range: range,
                                                              eta: Float(config.eta), clip: Float(config.gradientClip),

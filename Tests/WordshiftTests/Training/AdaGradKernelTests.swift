@@ -8,7 +8,7 @@ import Testing
 struct AdaGradKernelTests {
     struct Row { var w: [Double]; var g: [Double]; var b: Double; var gb: Double }
 
-    /// The reference rule for one pair, on plain arrays.
+    /// The documented rule for one pair, on plain arrays.
     static func expected(_ r1: Row, _ r2: Row, logX: Double, weight: Double, eta: Double, clip: Double,
                          biasRate: Double) -> (Row, Row, clipped: Int) {
         var a = r1, c = r2
