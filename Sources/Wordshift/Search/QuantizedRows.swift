@@ -1,4 +1,5 @@
 import CKernels
+import Synchronization
 
 /// An int8 copy of the unit matrix (per-row scale, rows padded to 32 bytes) for a first,
 /// 4×-cheaper pass over memory. Every approximate score comes with a proven error bound, so a
@@ -70,15 +71,13 @@ final class QuantizedRows: @unchecked Sendable {
         let parts = max(1, threads)
         // Each worker keeps its k best lower bounds and every row whose upper bound reached its
         // running k-th lower bound: a superset of the rows that can reach the global one.
-        var lowerTops = [TopK](repeating: TopK(k: want), count: parts)
-        var candidates = [[(row: Int32, upper: Float)]](repeating: [], count: parts)
+        // Workers hand their results over once, under a lock that owns them.
+        let results = Synchronization.Mutex(WorkerResults(parts: parts, want: want))
+        let codes = SharedPointer(self.codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
+        let half = SharedPointer(halfAbsSums.baseAddress!)
+        let st = stride
         query.withUnsafeBufferPointer { qb in
-            let qp = SharedPointer(UnsafeMutablePointer(mutating: qb.baseAddress!))
-            let tops = SharedPointer(lowerTops.withUnsafeMutableBufferPointer { $0.baseAddress! })
-            let cands = SharedPointer(candidates.withUnsafeMutableBufferPointer { $0.baseAddress! })
-            let codes = SharedPointer(self.codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
-            let half = SharedPointer(halfAbsSums.baseAddress!)
-            let st = stride
+            guard let qp = qb.baseAddress else { return }
             Parallel.run(threads: parts) { w in
                 let lo = limit * w / parts, hi = limit * (w + 1) / parts
                 guard lo < hi else { return }
@@ -90,7 +89,7 @@ final class QuantizedRows: @unchecked Sendable {
                 while start < hi {
                     let n = min(4096, hi - start)
                     dots.withUnsafeMutableBufferPointer { db in
-                        ckernels_dot_i8(codes.base + start * st, n, st, qp.base, db.baseAddress!)
+                        ckernels_dot_i8(codes.base + start * st, n, st, qp, db.baseAddress!)
                     }
                     var threshold = top.ids.count < want ? -Float.infinity : top.threshold
                     for i in 0..<n {
@@ -106,10 +105,10 @@ final class QuantizedRows: @unchecked Sendable {
                     }
                     start += n
                 }
-                tops[w] = top
-                cands[w] = kept
+                results.withLock { $0.tops[w] = top; $0.candidates[w] = kept }
             }
         }
+        let (lowerTops, candidates) = results.withLock { ($0.tops, $0.candidates) }
         var lower = TopK(k: want)
         for t in lowerTops { lower.merge(t) }
         // Every row whose upper bound reaches the k-th best lower bound may be in the top k
@@ -124,5 +123,15 @@ final class QuantizedRows: @unchecked Sendable {
             }
         }
         return exact
+    }
+}
+
+/// What each worker of `QuantizedRows.nearest` hands back.
+private struct WorkerResults {
+    var tops: [TopK]
+    var candidates: [[(row: Int32, upper: Float)]]
+    init(parts: Int, want: Int) {
+        tops = Array(repeating: TopK(k: want), count: parts)
+        candidates = Array(repeating: [], count: parts)
     }
 }
