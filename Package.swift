@@ -16,19 +16,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         // Keeps ICU types out of Swift: Foundation carries its own ICU, and the two clash.
         .target(name: "CICUShim", path: "Sources/CICUShim",
                 linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
-        // Hand-vectorised kernels with run-time CPU dispatch (AVX2 where present).
+        // Hand-vectorised kernels with run-time CPU dispatch (AVX2 / AVX-512 where present), and
+        // OpenBLAS looked up with dlopen (never linked).
         .target(name: "CKernels", path: "Sources/CKernels"),
         .target(
             name: "Wordshift",
             dependencies: [
-                "CZlib", "COpenBLAS", "CCrypto", "CICUShim", "CKernels",
+                "CZlib", "CCrypto", "CICUShim", "CKernels",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

@@ -50,6 +50,7 @@ func benchQuery(store path: String) throws {
     print("""
         {"load_index_seconds": \(loadSeconds), "single_query_ms_median": \(median(singles)), \
         "batch_size": \(m), "batch_queries_per_second": \(Double(m) / batchSeconds), \
+        "batch_product": "\(MatrixProduct.defaultDescription)", \
         "open_and_lookup_us": \(openAndLookup), "lookup_us_median": \(median(lookups)), \
         "peak_rss_bytes": \(System.peakRSSBytes)}
         """)

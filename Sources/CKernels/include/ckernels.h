@@ -11,4 +11,22 @@ void ckernels_dot_i8(const int8_t *rows, size_t count, size_t stride, const int8
 /* 1 when the AVX2 path is in use. */
 int ckernels_has_avx2(void);
 
+/* C = A · Bᵀ: c[i*ldc + j] = sum_k a[i*lda + k] * b[j*ldb + k] for i < m, j < n (row-major,
+ * single-threaded; callers split n across threads). `level` picks the micro-kernel: 2 AVX-512F,
+ * 1 AVX2+FMA, 0 portable C, -1 the best this CPU has (a level above the CPU's is lowered).
+ * Returns 0, or -1 when the packing buffers cannot be allocated. */
+int ckernels_sgemm_nt(size_t m, size_t n, size_t d, const float *a, size_t lda, const float *b, size_t ldb,
+                      float *c, size_t ldc, int level);
+
+/* The best micro-kernel level this CPU runs (2 AVX-512F, 1 AVX2+FMA, 0 portable). */
+int ckernels_sgemm_level(void);
+
+/* 1 when OpenBLAS's cblas_sgemm was found at run time (dlopen of libopenblas.so.0); looked up once. */
+int ckernels_openblas_available(void);
+
+/* The same product through OpenBLAS (multi-threaded by OpenBLAS itself); -1 when OpenBLAS is
+ * absent or a size does not fit its int arguments. */
+int ckernels_openblas_sgemm_nt(size_t m, size_t n, size_t d, const float *a, size_t lda, const float *b, size_t ldb,
+                               float *c, size_t ldc);
+
 #endif

@@ -1,9 +1,7 @@
-import COpenBLAS
-
 /// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges
 /// (on large indexes, first over an int8 copy with proven error bounds, then exact float32
 /// rescoring of the rows that can still win); a batch of queries goes through matrix-matrix
-/// products (BLAS sgemm) block by block.
+/// products block by block (`MatrixProduct`: OpenBLAS when present, else the built-in kernel).
 extension EmbeddingIndex {
     /// The `k` rows most similar to `query` (any length-`dimension` vector; it is normalised).
     /// Rows in `excluding` are skipped; only the first `restrict` rows are searched.
@@ -55,6 +53,7 @@ extension EmbeddingIndex {
     public func nearestBatch(queries: [Float], k: Int, excluding: [Set<Int>] = [], restrict: Int? = nil) -> [[Neighbor]] {
         let m = queries.count / dimension
         precondition(m * dimension == queries.count, "queries must hold whole vectors")
+        if m == 0 { return [] }
         let limit = min(count, restrict ?? count)
         var unitQueries = [Float](repeating: 0, count: queries.count)
         for i in 0..<m {
@@ -71,9 +70,8 @@ extension EmbeddingIndex {
             unitQueries.withUnsafeBufferPointer { q in
                 scores.withUnsafeMutableBufferPointer { c in
                     // C (m × rows) = Q (m × d) · U[start..<start+rows]ᵀ
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(rows), Int32(dimension),
-                                1, q.baseAddress, Int32(dimension), units.baseAddress! + start * dimension, Int32(dimension),
-                                0, c.baseAddress, Int32(rows))
+                    MatrixProduct.multiplyTransposed(m: m, n: rows, d: dimension, a: q.baseAddress!,
+                                                     b: units.baseAddress! + start * dimension, c: c.baseAddress!)
                 }
             }
             let s0 = start

@@ -6,10 +6,13 @@ import Testing
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     @discardableResult
-    func wordshift(_ args: [String], stdin: Data? = nil) throws -> Run {
+    func wordshift(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestData.cliBinary)
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -27,6 +30,25 @@ import Testing
     }
 
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    /// Batched queries (several words) in a process that may not use OpenBLAS give the same
+    /// answers as with whatever the machine has.
+    @Test func batchedNearestWithoutOpenBLAS() throws {
+        let dir = TestData.scratchDirectory()
+        let src = try Scratch.file(Scratch.table(700, 24, seed: 5), format: .word2vecText, dir: dir)
+        let store = dir + "/s.sqlite"
+        #expect(try wordshift(["import", src, "--out", store]).status == 0)
+        let args = ["nearest", store, "w1", "w2", "w3", "-k", "4", "--json"]
+        let builtin = try wordshift(args, environment: ["WORDSHIFT_OPENBLAS": "0"])
+        let usual = try wordshift(args)
+        #expect(builtin.status == 0, "\(builtin.stderr)")
+        let a = try json(builtin.stdout) as? [[String: Any]], b = try json(usual.stdout) as? [[String: Any]]
+        func words(_ r: [[String: Any]]?) -> [[String]] {
+            (r ?? []).map { (($0["neighbors"] as? [[String: Any]]) ?? []).compactMap { $0["word"] as? String } }
+        }
+        #expect(words(a).count == 3 && words(a).allSatisfy { $0.count == 4 })
+        #expect(words(a) == words(b))
+    }
 
     @Test func binaryExists() {
         #expect(FileManager.default.isExecutableFile(atPath: TestData.cliBinary), "build the package first: \(TestData.cliBinary)")
