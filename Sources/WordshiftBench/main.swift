@@ -1,7 +1,15 @@
 // Timing harness for BENCHMARKS.md (release build). Prints JSON; never part of the tests.
 //
 //   wordshift-bench query STORE [--queries 50] [--warmup 5] [--batch 1000] [--json]
+#if canImport(Glibc)
+import Glibc
+#endif
 import Wordshift
+
+func writeStderr(_ text: String) {
+    var t = text
+    t.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
+}
 
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
@@ -61,7 +69,7 @@ func benchSubwords(store path: String) throws {
     let store = try VectorStore(path: path)
     var t = System.now()
     guard let table = try NgramTable.load(from: store) else {
-        System.writeStderr("\(path) has no subwords\n")
+        writeStderr("\(path) has no subwords\n")
         exit(1)
     }
     let loadSeconds = System.now() - t
@@ -87,12 +95,12 @@ func benchSubwords(store path: String) throws {
 let args = CommandLine.arguments
 do {
     guard args.count >= 3, args[1] == "query" || args[1] == "subwords" else {
-        System.writeStderr("usage: wordshift-bench query STORE [--queries N] [--warmup N] [--batch N]\n       wordshift-bench subwords STORE\n")
+        writeStderr("usage: wordshift-bench query STORE [--queries N] [--warmup N] [--batch N]\n       wordshift-bench subwords STORE\n")
         exit(2)
     }
     if args[1] == "subwords" { try benchSubwords(store: args[2]) } else { try benchQuery(store: args[2]) }
 } catch {
-    System.writeStderr("error: \(error)\n")
+    writeStderr("error: \(error)\n")
     exit(1)
 }
 

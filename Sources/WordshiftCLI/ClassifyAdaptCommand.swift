@@ -56,8 +56,7 @@ struct ClassifyAdapt: ParsableCommand {
         } else if let adaptedStore {
             run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet)
         }
-        let q = quiet
-        run.log = { if !q { System.writeStderr($0 + "\n") } }
+        run.progress = ProgressRenderer.handler(quiet: quiet)
         let report = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,
                                  targetUnlabeledPath: targetUnlabeled, targetLabeled: labeled, tests: tests)
         print(report.table(), terminator: "")

@@ -81,11 +81,11 @@ struct MittensAdaptOptions: ParsableArguments {
             corpus.append(path)
         }
         if existing == nil { _ = TemporaryFiles.register(out) }
-        if !quiet { System.writeStderr("embeddings: Mittens (mu \(mu)) from \(source.path) on \(corpus.count == 1 ? target : target + " + source text")\n") }
+        if !quiet { Console.error("embeddings: Mittens (mu \(mu)) from \(source.path) on \(corpus.count == 1 ? target : target + " + source text")\n") }
         let summary = try GloVePipeline.adapt(source: source, corpus: corpus, out: out, options: MittensOptions(mu: mu),
-                                              config: config, progress: !quiet)
+                                              config: config, progress: ProgressRenderer.handler(quiet: quiet))
         if !quiet {
-            System.writeStderr("embeddings: \(summary.training.vocabularySize) target words (\(summary.anchoredWords) anchored), "
+            Console.error("embeddings: \(summary.training.vocabularySize) target words (\(summary.anchoredWords) anchored), "
                 + "\(summary.copiedSourceWords) source words copied, \(Format.duration(summary.training.totalSeconds)) → \(out)\n")
         }
         return out

@@ -59,7 +59,7 @@ struct ClassifyTrain: ParsableCommand {
         let validData = try valid.map { try LabeledDataReader.read($0) }
         let index = try loadIndex(store, quiet: output.quiet)
         let r = try Classifier.train(index: index, train: trainData, valid: validData, config: config,
-                                     progress: ProgressBar("training", total: Double(trainData.count * config.epochs), unit: " examples", quiet: output.quiet))
+                                     progress: ProgressRenderer.handler(quiet: output.quiet))
         let version = try HeadStore.save(r.head, name: name, metrics: r.validation, to: store)
         let summary = Summary(name: name, version: version, labels: r.head.labels, trainExamples: r.trainCount, validExamples: r.validCount,
                               epochsRun: r.training.epochsRun, bestEpoch: r.training.bestEpoch, trainSeconds: r.training.seconds,

@@ -45,7 +45,7 @@ struct DemoCommand: ParsableCommand {
         config.cooccurrence.window = window
         config.threads = threads ?? Parallel.defaultThreads
         print("Training \(dim)-d GloVe vectors on \(path) (\(iter) iterations, window \(window), \(config.threads) threads)…")
-        let summary = try GloVePipeline.train(corpus: [path], out: out, config: config, progress: !quiet)
+        let summary = try GloVePipeline.train(corpus: [path], out: out, config: config, progress: ProgressRenderer.handler(quiet: quiet))
         print("  \(summary.tokens) tokens, \(summary.vocabularySize) words, \(summary.pairs) co-occurrence pairs, "
               + "\(Format.fixed(summary.totalSeconds, 1)) s → \(out)")
 

@@ -21,7 +21,7 @@ struct EvaluateAnalogies: ParsableCommand {
         let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
         let r = try AnalogyEvaluation.run(index: vectors.index, file: file, restrictVocab: restrictVocab, method: method,
                                           subwords: vectors.subwords,
-                                          progress: ProgressBar("analogies", unit: " questions", quiet: output.quiet))
+                                          progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json { try JSONOutput.print(r); return }
         print("section".padding(32) + "correct/attempted  accuracy")
         for s in r.sections {
@@ -76,12 +76,12 @@ struct EvaluateMisspellings: ParsableCommand {
 
     func run() throws {
         let s = try VectorStore(path: store)
-        let vectors = try WordVectors.load(store: s, progress: ProgressBar("loading", total: Double(s.count), unit: " vectors", quiet: output.quiet))
+        let vectors = try WordVectors.load(store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
         guard vectors.subwords != nil else {
             throw WordshiftError.invalidArgument("\(store) has no subwords; run `wordshift subword fit \(store)` first")
         }
         let r = MisspellingEvaluation.run(vectors: vectors, count: words, k: k, seed: seed, restrict: restrictVocab,
-                                          progress: ProgressBar("misspellings", unit: " words", quiet: output.quiet))
+                                          progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json { try JSONOutput.print(r); return }
         print("\(r.hits)/\(r.words) misspellings found their word in the top \(r.k) (\(Format.percent(r.hitRate))); \(r.withVector) had a subword vector")
         for e in r.examples.prefix(8) { print("  \(e.misspelling) → \(e.top.joined(separator: ", "))  [\(e.word)]") }

@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
         }
         let options = LoadOptions(format: format, limit: limit, utf8: utf8, strictHeader: strictHeader,
                                   threads: threads ?? Parallel.defaultThreads)
-        let summary = try VectorImport.importFile(file, to: out, options: options, quiet: output.quiet)
+        let summary = try VectorImport.importFile(file, to: out, options: options, progress: ProgressRenderer.handler(quiet: output.quiet))
         for w in summary.report.warnings { warn(w, quiet: output.quiet) }
         if output.json {
             try JSONOutput.print(summary)
@@ -56,7 +56,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let s = try VectorStore(path: store)
-        let n = try VectorImport.export(store: s, to: out, format: format, quiet: output.quiet)
+        let n = try VectorImport.export(store: s, to: out, format: format, progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json {
             try JSONOutput.print(Result(file: out, format: format, vectors: n, dimension: s.dimension))
         } else {

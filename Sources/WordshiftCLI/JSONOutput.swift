@@ -8,12 +8,12 @@ enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write("\n".data(using: .utf8)!)
+        // Through `print`'s buffer, so JSON never overtakes text printed before it.
+        Swift.print(String(decoding: data, as: UTF8.self))
     }
 }
 
 /// Writes a warning to standard error unless quiet.
 func warn(_ message: String, quiet: Bool) {
-    if !quiet { System.writeStderr("warning: \(message)\n") }
+    if !quiet { Console.error("warning: \(message)\n") }
 }

@@ -4,7 +4,7 @@ import Wordshift
 /// Opens a store and reads its matrix for search.
 func loadIndex(_ path: String, quiet: Bool) throws -> EmbeddingIndex {
     let store = try VectorStore(path: path)
-    return try store.loadIndex(progress: ProgressBar("loading", total: Double(store.count), unit: " vectors", quiet: quiet))
+    return try store.loadIndex(progress: ProgressRenderer.handler(quiet: quiet))
 }
 
 /// `--no-subwords`, shared by the query commands.
@@ -17,7 +17,7 @@ struct SubwordOptions: ParsableArguments {
 func loadWordVectors(_ path: String, quiet: Bool, subwords: SubwordOptions) throws -> WordVectors {
     let store = try VectorStore(path: path)
     return try WordVectors.load(store: store, useSubwords: !subwords.noSubwords,
-                                progress: ProgressBar("loading", total: Double(store.count), unit: " vectors", quiet: quiet))
+                                progress: ProgressRenderer.handler(quiet: quiet))
 }
 
 struct VectorCommand: ParsableCommand {

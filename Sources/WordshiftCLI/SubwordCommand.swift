@@ -43,7 +43,7 @@ struct SubwordFit: ParsableCommand {
         options.decay = decay
         options.fullWeightCount = fullWeightCount
         let (table, summary) = NgramFit.fit(index: index, options: options,
-                                            progress: ProgressBar("fitting n-grams", unit: " epochs", quiet: output.quiet))
+                                            progress: ProgressRenderer.handler(quiet: output.quiet))
         let before = System.fileSize(store) ?? 0
         try StoreUpdate.run(store) { db in try table.write(to: db) }
         let after = System.fileSize(store) ?? 0

@@ -39,16 +39,16 @@ struct TrainAllCommand: ParsableCommand {
         if let initFrom {
             let source = try VectorStore(path: initFrom)
             let result = try GloVePipeline.adapt(source: source, corpus: corpus, out: out, mu: mu, config: config,
-                                                 progress: !output.quiet)
+                                                 progress: ProgressRenderer.handler(quiet: output.quiet))
             if output.json { try JSONOutput.print(result); return }
             try TrainReport.finish(result.training, json: false, quiet: output.quiet)
             if !output.quiet {
-                System.writeStderr("adapted from \(initFrom) with mu \(mu): \(result.anchoredWords) words anchored, "
+                Console.error("adapted from \(initFrom) with mu \(mu): \(result.anchoredWords) words anchored, "
                                    + "\(result.copiedSourceWords) source words copied unchanged\n")
             }
             return
         }
-        let summary = try GloVePipeline.train(corpus: corpus, out: out, config: config, progress: !output.quiet)
+        let summary = try GloVePipeline.train(corpus: corpus, out: out, config: config, progress: ProgressRenderer.handler(quiet: output.quiet))
         try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
     }
 }
@@ -63,7 +63,7 @@ struct TrainVocabCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: corpus, config: try counting.config(), progress: !output.quiet)
+        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: corpus, config: try counting.config(), progress: ProgressRenderer.handler(quiet: output.quiet))
         try VocabularyFile.write(vocab, to: out)
         var s = summary
         s.out = out
@@ -85,7 +85,7 @@ struct TrainCooccurCommand: ParsableCommand {
     func run() throws {
         let given = try vocab.map { try VocabularyFile.read($0) }
         let summary = try GloVePipeline.cooccurrences(corpus: corpus, vocabulary: given, out: out, vocabularyOut: writeVocab,
-                                                      config: try counting.config(), progress: !output.quiet)
+                                                      config: try counting.config(), progress: ProgressRenderer.handler(quiet: output.quiet))
         try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
     }
 }
@@ -103,7 +103,7 @@ struct TrainGloVeCommand: ParsableCommand {
         var config = try training.apply(to: GloVeConfig())
         config.dimension = training.dim
         let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFile: cooccur, out: out, config: config,
-                                              progress: !output.quiet)
+                                              progress: ProgressRenderer.handler(quiet: output.quiet))
         try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
     }
 }

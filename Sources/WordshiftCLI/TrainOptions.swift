@@ -71,6 +71,6 @@ enum TrainReport {
         var line = "done in \(Format.duration(summary.totalSeconds)): \(summary.vocabularySize) words, \(summary.pairs) pairs"
         line += ", peak RSS \(Format.quantity(Double(summary.peakRSSBytes)))B"
         if let out = summary.out { line += " → \(out)" }
-        System.writeStderr(line + "\n")
+        Console.error(line + "\n")
     }
 }

@@ -22,7 +22,7 @@ public enum Classifier {
     /// Trains a head over `index` (the store's vectors). Without `valid`, a seeded
     /// `config.validFraction` of `train` is held out for early stopping.
     public static func train(index: EmbeddingIndex, train: LabeledDataset, valid: LabeledDataset? = nil,
-                             config: ClassifierConfig, extra: Extra = Extra(), progress: ProgressBar? = nil) throws -> Result {
+                             config: ClassifierConfig, extra: Extra = Extra(), progress: ProgressHandler? = nil) throws -> Result {
         try LabeledDataReader.requireTwoClasses(train)
         guard config.dimension == index.dimension, config.features.storeCount == index.count else {
             throw WordshiftError.invalidArgument("configuration has dimension \(config.dimension) over \(config.features.storeCount) words; the store has \(index.dimension) over \(index.count)")

@@ -1,7 +1,7 @@
 /// A trained head: label names and a model over a store's vectors.
 public final class ClassifierHead: @unchecked Sendable {
     public let labels: [String]
-    public let model: ClassifierModel
+    package let model: ClassifierModel
     let vectors: EmbeddingIndex
 
     init(labels: [String], model: ClassifierModel, vectors: EmbeddingIndex) {
@@ -61,7 +61,7 @@ public final class ClassifierHead: @unchecked Sendable {
     }
 
     /// Input rows of each text.
-    public func encode(_ texts: [String], threads: Int = Parallel.defaultThreads) -> EncodedDocs {
+    package func encode(_ texts: [String], threads: Int = Parallel.defaultThreads) -> EncodedDocs {
         let index = vectors
         return EncodedDocs.encode(texts, config: model.config.features, lookup: { index.id(of: $0) }, threads: threads)
     }

@@ -1,11 +1,11 @@
 /// The parameters of a fastText-style head: an input matrix (store rows + hashed rows), an
 /// optional tanh hidden layer, a softmax output layer and, for adversarial adaptation, a
 /// logistic domain classifier on the averaged input. Plain buffers shared by Hogwild threads.
-public final class ClassifierModel: @unchecked Sendable {
-    public let config: ClassifierConfig
-    public let labelCount: Int
-    public let dimension: Int
-    public let rows: Int
+package final class ClassifierModel: @unchecked Sendable {
+    package let config: ClassifierConfig
+    package let labelCount: Int
+    package let dimension: Int
+    package let rows: Int
     /// rows × dimension
     let input: UnsafeMutableBufferPointer<Float>
     /// hidden × dimension, hidden
@@ -19,7 +19,7 @@ public final class ClassifierModel: @unchecked Sendable {
     /// Rows that training data touched (the only non-store rows worth saving).
     var touched: [Bool]
 
-    public var width: Int { config.hidden > 0 ? config.hidden : dimension }
+    package var width: Int { config.hidden > 0 ? config.hidden : dimension }
     /// First input row that training may change.
     var firstTrainableRow: Int { config.freeze ? config.features.storeCount : 0 }
 
@@ -114,7 +114,7 @@ public final class ClassifierModel: @unchecked Sendable {
     }
 
     /// Probabilities for every document (rows of `labelCount`), on `threads` threads.
-    public func predict(_ docs: EncodedDocs, threads: Int) -> [Float] {
+    package func predict(_ docs: EncodedDocs, threads: Int) -> [Float] {
         var out = [Float](repeating: 0, count: docs.count * labelCount)
         let L = labelCount
         out.withUnsafeMutableBufferPointer { ob in
@@ -135,7 +135,7 @@ public final class ClassifierModel: @unchecked Sendable {
     }
 
     /// Averaged input of every document (n × dimension): the document features.
-    public func features(_ docs: EncodedDocs, threads: Int) -> [Float] {
+    package func features(_ docs: EncodedDocs, threads: Int) -> [Float] {
         var out = [Float](repeating: 0, count: docs.count * dimension)
         let d = dimension
         out.withUnsafeMutableBufferPointer { ob in
@@ -173,7 +173,7 @@ import Glibc
 
 extension ClassifierModel {
     /// Best label per row of precomputed document features (n × dimension).
-    public func predict(features: [Float]) -> [Int] {
+    package func predict(features: [Float]) -> [Int] {
         let d = dimension, n = d > 0 ? features.count / d : 0
         var out = [Int](repeating: 0, count: n)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width + labelCount)

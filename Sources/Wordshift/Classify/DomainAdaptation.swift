@@ -25,7 +25,8 @@ public struct DomainAdaptation {
     public var adaptedIndex: EmbeddingIndex?
     /// Rows of `adaptedIndex` counted in the adapted corpus (store meta `training.vocab_size`).
     public var adaptedCorpusRows: Int?
-    public var log: (String) -> Void = { _ in }
+    /// Receives one `.log` event per finished comparison and self-training round.
+    public var progress: ProgressHandler?
 
     public init(index: EmbeddingIndex, options: Options) {
         self.index = index
@@ -36,6 +37,7 @@ public struct DomainAdaptation {
                     targetLabeled: LabeledDataset?, tests: [LabeledDataset]) throws -> AdaptationReport {
         try LabeledDataReader.requireTwoClasses(source)
         let cfg = options.config
+        let log = ProgressReporter(progress).log
         var report = AdaptationReport(sources: sourcePaths, sourceExamples: source.count, targetUnlabeled: targetUnlabeledPath,
                                       targetUnlabeledExamples: targetUnlabeled.count, tests: tests.map(\.source), rows: [], notes: [])
         func scores(_ predict: ([String]) -> [Int], labels: [String]) -> [AdaptationRow.Score] {
@@ -92,7 +94,7 @@ public struct DomainAdaptation {
                 try add("self-train", "method", labels: 0) {
                     let head = try EmbeddingAdaptation.selfTrain(start: start, index: index, source: source, target: targetUnlabeled,
                                                                  config: cfg, fractions: selfTrainFractions,
-                                                                 withSource: options.transfer.selfTrainWithSource, log: log)
+                                                                 withSource: options.transfer.selfTrainWithSource, progress: progress)
                     return scores({ head.predict($0) }, labels: head.labels)
                 }
             case .embeddings:

@@ -150,7 +150,8 @@ public enum EmbeddingAdaptation {
     /// on them (plus the source data with `withSource`). Returns the last head.
     public static func selfTrain(start: ClassifierHead, index: EmbeddingIndex, source: LabeledDataset, target: [String],
                                  config: ClassifierConfig, fractions: [Double], withSource: Bool,
-                                 log: (String) -> Void = { _ in }) throws -> ClassifierHead {
+                                 progress: ProgressHandler? = nil) throws -> ClassifierHead {
+        let log = ProgressReporter(progress).log
         var head = start
         for (round, fraction) in fractions.enumerated() {
             let pseudo = DomainAdaptation.confident(head, texts: target, fraction: fraction, threads: config.threads)

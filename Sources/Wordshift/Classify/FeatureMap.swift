@@ -1,14 +1,14 @@
 /// Text → input-row ids. Each distinct token string is resolved once (exact store word, then
 /// lower-case store word, else a hashed bucket of the lower-case form, plus its character
 /// n-grams with `subwords`) and cached.
-public final class FeatureMap {
-    public let config: FeatureConfig
+package final class FeatureMap {
+    package let config: FeatureConfig
     let lookup: (String) -> Int?
     private var cache: [String: [Int32]] = [:]
     private let ngrams: CharNgrams
 
     /// `lookup` gives the store row of a word (nil if absent).
-    public init(config: FeatureConfig, lookup: @escaping (String) -> Int?) {
+    package init(config: FeatureConfig, lookup: @escaping (String) -> Int?) {
         self.config = config
         self.lookup = lookup
         ngrams = CharNgrams(minN: config.minN, maxN: config.maxN, buckets: max(1, config.buckets))
@@ -37,7 +37,7 @@ public final class FeatureMap {
     }
 
     /// Input rows of a text: every token's rows, then hashed word n-grams of 2...wordNgrams.
-    public func encode(_ text: String) -> [Int32] {
+    package func encode(_ text: String) -> [Int32] {
         var out: [Int32] = []
         var heads: [UInt64] = []
         TextTokens.forEach(text) { bytes in
@@ -63,23 +63,23 @@ public final class FeatureMap {
 }
 
 /// Documents as one flat array of input rows with offsets.
-public struct EncodedDocs: Sendable {
-    public var offsets: [Int] = [0]
-    public var rows: [Int32] = []
-    public var count: Int { offsets.count - 1 }
+package struct EncodedDocs: Sendable {
+    package var offsets: [Int] = [0]
+    package var rows: [Int32] = []
+    package var count: Int { offsets.count - 1 }
 
-    public init() {}
+    package init() {}
 
-    public mutating func append(_ r: [Int32]) { rows += r; offsets.append(rows.count) }
+    package mutating func append(_ r: [Int32]) { rows += r; offsets.append(rows.count) }
 
-    public mutating func append(_ other: EncodedDocs) {
+    package mutating func append(_ other: EncodedDocs) {
         let base = rows.count
         rows += other.rows
         offsets += other.offsets.dropFirst().map { $0 + base }
     }
 
     /// Encodes `texts` on `threads` threads (one cache per thread); the result is in order.
-    public static func encode(_ texts: [String], config: FeatureConfig, lookup: @escaping @Sendable (String) -> Int?,
+    package static func encode(_ texts: [String], config: FeatureConfig, lookup: @escaping @Sendable (String) -> Int?,
                               threads: Int) -> EncodedDocs {
         let t = max(1, min(threads, texts.count / 500 + 1))
         var parts = [EncodedDocs](repeating: EncodedDocs(), count: t)

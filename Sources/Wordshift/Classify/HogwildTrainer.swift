@@ -12,15 +12,16 @@ public struct HogwildTrainer {
 
     /// Weight of the reversed domain gradient (0 disables the domain classifier).
     public var adversarialWeight: Float = 0
-    public var progress: ProgressBar?
+    /// Receives a "training" stage counted in examples.
+    public var progress: ProgressHandler?
 
-    public init(adversarialWeight: Float = 0, progress: ProgressBar? = nil) {
+    public init(adversarialWeight: Float = 0, progress: ProgressHandler? = nil) {
         self.adversarialWeight = adversarialWeight
         self.progress = progress
     }
 
     /// Trains `model` in place; with `valid`, the parameters of the best epoch are kept.
-    public func train(_ model: ClassifierModel, on set: TrainingSet, valid: (EncodedDocs, [Int])?) -> Report {
+    package func train(_ model: ClassifierModel, on set: TrainingSet, valid: (EncodedDocs, [Int])?) -> Report {
         let start = System.now()
         let cfg = model.config
         let n = set.count
@@ -32,7 +33,8 @@ public struct HogwildTrainer {
         var bestAccuracy = -1.0, bestEpoch = 0, sinceBest = 0
         var history: [Double] = []
         var epochsRun = 0
-        progress?.update(0)
+        let progress = ProgressReporter(progress)
+        progress.begin("training", total: Double(epochs * n), unit: " examples")
         for epoch in 0..<epochs {
             order.shuffle(using: &rng)
             order.withUnsafeBufferPointer { ob in
@@ -54,7 +56,7 @@ public struct HogwildTrainer {
                 }
             }
             epochsRun = epoch + 1
-            progress?.update(Double(epochsRun * n))
+            progress.update(Double(epochsRun * n))
             guard let (vdocs, vlabels) = valid, !vlabels.isEmpty else { continue }
             let acc = Self.accuracy(model.predict(vdocs, threads: threads), labels: vlabels, classes: model.labelCount)
             history.append(acc)
@@ -67,7 +69,7 @@ public struct HogwildTrainer {
             }
         }
         if let best, bestEpoch != epochsRun { model.copy(from: best) }
-        progress?.finish()
+        progress.end()
         return Report(epochsRun: epochsRun, bestEpoch: valid == nil ? epochsRun : bestEpoch,
                       validAccuracy: history, seconds: System.now() - start, examples: n)
     }

@@ -2,19 +2,19 @@
 /// (any non-ASCII byte counts as a letter) are words; every other visible ASCII character is a
 /// token of its own (so "great!" gives "great" and "!"). Case is kept; `FeatureMap` tries the
 /// exact form in the store first, then the lower-case form.
-public enum TextTokens {
+package enum TextTokens {
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
         (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b >= 0x80
     }
 
-    public static func split(_ text: String) -> [String] {
+    package static func split(_ text: String) -> [String] {
         var out: [String] = []
         forEach(text) { out.append(String(decoding: $0, as: UTF8.self)) }
         return out
     }
 
     /// Calls `body` with the bytes of each token.
-    public static func forEach(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    package static func forEach(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var copy = text
         copy.withUTF8 { p in
             let n = p.count

@@ -1,16 +1,16 @@
 /// Encoded examples for SGD. `labels[i] == -1` marks an unlabeled (target-domain) document,
 /// used only by the domain classifier. `domains[i]` is 0 for source, 1 for target.
-public struct TrainingSet: Sendable {
-    public var docs = EncodedDocs()
-    public var labels: [Int32] = []
-    public var weights: [Float] = []
-    public var domains: [UInt8] = []
+package struct TrainingSet: Sendable {
+    package var docs = EncodedDocs()
+    package var labels: [Int32] = []
+    package var weights: [Float] = []
+    package var domains: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { docs.count }
+    package var count: Int { docs.count }
 
-    public mutating func append(_ d: EncodedDocs, labels l: [Int], weight: Float = 1, domain: UInt8 = 0) {
+    package mutating func append(_ d: EncodedDocs, labels l: [Int], weight: Float = 1, domain: UInt8 = 0) {
         docs.append(d)
         labels += l.map { Int32($0) }
         weights += [Float](repeating: weight, count: l.count)
@@ -18,7 +18,7 @@ public struct TrainingSet: Sendable {
     }
 
     /// Multiplies each labeled example's weight by N / (classes × count of its class).
-    public mutating func balance(classes: Int) {
+    package mutating func balance(classes: Int) {
         var counts = [Int](repeating: 0, count: classes)
         for l in labels where l >= 0 && Int(l) < classes { counts[Int(l)] += 1 }
         let present = counts.filter { $0 > 0 }.count

@@ -167,11 +167,11 @@ final class CooccurrenceCounter {
 enum CooccurrencePass {
     /// `rank` maps provisional ids to vocabulary ids (or -1). `body` gets each total once, sorted.
     static func count(stream: TokenIdStream, rank: [Int32], vocabularySize: Int, options: CooccurrenceOptions,
-                      quiet: Bool, _ body: (Int32, Int32, Double) throws -> Void) throws -> Int {
+                      progress: ProgressReporter, _ body: (Int32, Int32, Double) throws -> Void) throws -> Int {
         guard options.window >= 1 else { throw WordshiftError.invalidArgument("--window must be at least 1") }
         let counter = CooccurrenceCounter(vocabularySize: vocabularySize, options: options)
         defer { counter.removeSpills() }
-        let bar = ProgressBar("co-occurrence", total: Double(stream.count), unit: " tok", quiet: quiet)
+        progress.begin("co-occurrence", total: Double(stream.count), unit: " tok")
         var done = 0
         try rank.withUnsafeBufferPointer { rank in
             try stream.forEachBlock { block in
@@ -181,10 +181,10 @@ enum CooccurrencePass {
                     if w >= 0 { try counter.addWord(w) }
                 }
                 done += block.count
-                bar.update(Double(done))
+                progress.update(Double(done))
             }
         }
-        bar.finish()
+        progress.end()
         let merged = try counter.finish()
         var pairs = 0
         let scale = counter.scale

@@ -4,15 +4,15 @@ import Glibc
 
 /// The reference tools' `cooccurrence.bin`: records of (int32 word1, int32 word2, float64 value),
 /// little-endian, with 1-based ids into the vocabulary.
-public enum CooccurrenceFile {
-    public final class Writer {
-        public let path: String
+package enum CooccurrenceFile {
+    package final class Writer {
+        package let path: String
         private let temporaryPath: String
         private var file: UnsafeMutablePointer<FILE>?
         private var buffer = [UInt8]()
-        public private(set) var count = 0
+        package private(set) var count = 0
 
-        public init(path: String) throws {
+        package init(path: String) throws {
             self.path = path
             temporaryPath = System.temporarySibling(of: path)
             TemporaryFiles.register(temporaryPath)
@@ -27,7 +27,7 @@ public enum CooccurrenceFile {
         deinit { abandon() }
 
         /// Appends a record with 0-based ids.
-        public func add(_ w1: Int32, _ w2: Int32, _ value: Double) throws {
+        package func add(_ w1: Int32, _ w2: Int32, _ value: Double) throws {
             withUnsafeBytes(of: (w1 + 1).littleEndian) { buffer.append(contentsOf: $0) }
             withUnsafeBytes(of: (w2 + 1).littleEndian) { buffer.append(contentsOf: $0) }
             withUnsafeBytes(of: value.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
@@ -42,7 +42,7 @@ public enum CooccurrenceFile {
             buffer.removeAll(keepingCapacity: true)
         }
 
-        public func finish() throws {
+        package func finish() throws {
             do {
                 try flush()
                 guard let f = file else { return }
@@ -55,7 +55,7 @@ public enum CooccurrenceFile {
             }
         }
 
-        public func abandon() {
+        package func abandon() {
             if let f = file { fclose(f) }
             file = nil
             TemporaryFiles.remove(temporaryPath)
@@ -63,7 +63,7 @@ public enum CooccurrenceFile {
     }
 
     /// Streams the records of a file as 0-based ids; checks ids against `vocabularySize`.
-    public static func read(_ path: String, vocabularySize: Int, _ body: (Int32, Int32, Double) throws -> Void) throws {
+    package static func read(_ path: String, vocabularySize: Int, _ body: (Int32, Int32, Double) throws -> Void) throws {
         let reader = try ByteReader(path: path)
         let recordSize = 16
         let capacity = recordSize * 65536

@@ -66,7 +66,8 @@ public struct AnalogyEvaluation: Codable, Sendable {
 
     public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
                            method: AnalogyMethod = .add, subwords: NgramTable? = nil,
-                           progress: ProgressBar? = nil) throws -> AnalogyEvaluation {
+                           progress handler: ProgressHandler? = nil) throws -> AnalogyEvaluation {
+        let progress = ProgressReporter(handler)
         let resolver = WordResolver(index: index, restrict: restrictVocab, caseInsensitive: true)
         var result = AnalogyEvaluation(file: file, restrictVocab: restrictVocab, method: method)
         var questions: [Question] = []
@@ -94,7 +95,7 @@ public struct AnalogyEvaluation: Codable, Sendable {
             questions.append(Question(section: s, a: a, b: b, c: c, expected: parts[3]))
         }
         if result.sections.isEmpty { throw WordshiftError.emptyInput(path: file, message: "no \": section\" lines: not a questions-words file") }
-        progress?.total = Double(questions.count)
+        progress.begin("analogies", total: Double(questions.count), unit: " questions")
         let chunk = 512
         var done = 0
         while done < questions.count {
@@ -122,9 +123,9 @@ public struct AnalogyEvaluation: Codable, Sendable {
                 if predicted == q.expected { result.sections[q.section].correct += 1 }
             }
             done += batch.count
-            progress?.update(Double(done))
+            progress.update(Double(done))
         }
-        progress?.finish()
+        progress.end()
         for i in result.sections.indices {
             let s = result.sections[i]
             result.sections[i].accuracy = s.attempted > 0 ? Double(s.correct) / Double(s.attempted) : 0

@@ -1,6 +1,6 @@
 /// Rank and linear correlation, as scipy computes them (average ranks for ties).
-public enum Correlation {
-    public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+package enum Correlation {
+    package static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         let n = Double(x.count)
         guard x.count == y.count, x.count > 1 else { return .nan }
         let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
@@ -12,10 +12,10 @@ public enum Correlation {
         return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan
     }
 
-    public static func spearman(_ x: [Double], _ y: [Double]) -> Double { pearson(ranks(x), ranks(y)) }
+    package static func spearman(_ x: [Double], _ y: [Double]) -> Double { pearson(ranks(x), ranks(y)) }
 
     /// 1-based ranks, ties sharing their average rank.
-    public static func ranks(_ v: [Double]) -> [Double] {
+    package static func ranks(_ v: [Double]) -> [Double] {
         let order = v.indices.sorted { v[$0] < v[$1] }
         var out = [Double](repeating: 0, count: v.count)
         var i = 0

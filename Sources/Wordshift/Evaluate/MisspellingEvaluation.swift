@@ -43,13 +43,14 @@ public struct MisspellingEvaluation: Codable, Sendable {
     }
 
     public static func run(vectors: WordVectors, count: Int = 10_000, k: Int = 5, seed: UInt64 = 1,
-                           restrict: Int? = nil, progress: ProgressBar? = nil) -> MisspellingEvaluation {
+                           restrict: Int? = nil, progress handler: ProgressHandler? = nil) -> MisspellingEvaluation {
+        let progress = ProgressReporter(handler)
         let index = vectors.index
         let pairs = misspellings(of: index, count: count, seed: seed)
         var result = MisspellingEvaluation()
         result.k = k
         result.words = pairs.count
-        progress?.total = Double(pairs.count)
+        progress.begin("misspellings", total: Double(pairs.count), unit: " words")
         var queries: [Float] = [], asked: [(String, String)] = []
         func flush() {
             guard !asked.isEmpty else { return }
@@ -60,7 +61,7 @@ public struct MisspellingEvaluation: Codable, Sendable {
                 if result.examples.count < 20 { result.examples.append(Example(word: word, misspelling: typo, top: words)) }
             }
             queries.removeAll(keepingCapacity: true); asked.removeAll(keepingCapacity: true)
-            progress?.update(Double(result.withVector))
+            progress.update(Double(result.withVector))
         }
         for (word, typo) in pairs {
             guard let q = try? vectors.lookup(typo) else { continue }
@@ -70,7 +71,7 @@ public struct MisspellingEvaluation: Codable, Sendable {
             if asked.count == 512 { flush() }
         }
         flush()
-        progress?.finish()
+        progress.end()
         result.hitRate = result.words > 0 ? Double(result.hits) / Double(result.words) : 0
         return result
     }

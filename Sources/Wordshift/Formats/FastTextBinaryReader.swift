@@ -1,32 +1,32 @@
 /// Reads a fastText binary model (`.bin`, format version 11 or 12): the arguments, the
 /// dictionary and the dense input matrix (word rows, then `bucket` n-gram rows). The output
 /// matrix is not needed for word vectors and is skipped. Quantised models are refused.
-public struct FastTextModel: Sendable {
-    public var dimension: Int
-    public var ngrams: CharNgrams
-    public var words: [String]
-    public var counts: [Int]
+package struct FastTextModel: Sendable {
+    package var dimension: Int
+    package var ngrams: CharNgrams
+    package var words: [String]
+    package var counts: [Int]
     /// (words.count + buckets) × dimension, row-major: fastText's input matrix.
-    public var input: [Float]
+    package var input: [Float]
 
-    public var bucketCount: Int { ngrams.buckets }
+    package var bucketCount: Int { ngrams.buckets }
 
     /// The vector of an in-vocabulary word as fastText and gensim compute it: the mean of its
     /// own input row and its n-gram rows.
-    public func wordVector(_ id: Int) -> [Float] {
+    package func wordVector(_ id: Int) -> [Float] {
         var rows = [id]
         rows += ngrams.buckets(of: words[id]).map { words.count + $0 }
         return mean(rows)
     }
 
     /// The vector of any word from its n-gram rows alone (nil if it has none).
-    public func ngramVector(_ word: String) -> [Float]? {
+    package func ngramVector(_ word: String) -> [Float]? {
         let rows = ngrams.buckets(of: word).map { words.count + $0 }
         return rows.isEmpty ? nil : mean(rows)
     }
 
     /// Input row `bucket` of the n-gram table.
-    public func bucketRow(_ bucket: Int) -> ArraySlice<Float> {
+    package func bucketRow(_ bucket: Int) -> ArraySlice<Float> {
         let r = words.count + bucket
         return input[r * dimension..<(r + 1) * dimension]
     }
@@ -39,10 +39,10 @@ public struct FastTextModel: Sendable {
     }
 }
 
-public enum FastTextBinaryReader {
+package enum FastTextBinaryReader {
     static let magic: Int32 = 0x2F4F_16BA
 
-    public static func read(path: String) throws -> FastTextModel {
+    package static func read(path: String) throws -> FastTextModel {
         let input = BufferedInput(try ByteReader(path: path))
         func int32(_ what: String) throws -> Int32 {
             var v: Int32 = 0

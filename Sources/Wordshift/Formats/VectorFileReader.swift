@@ -3,7 +3,7 @@ import Foundation
 /// Entry point for reading vector files of any supported format.
 public enum VectorFileReader {
     /// Streams the vectors of `path` into `sink`; returns what the load found.
-    public static func read<S: VectorSink>(path: String, options: LoadOptions = LoadOptions(), into sink: inout S) throws -> LoadReport {
+    package static func read<S: VectorSink>(path: String, options: LoadOptions = LoadOptions(), into sink: inout S) throws -> LoadReport {
         if let limit = options.limit, limit <= 0 { throw WordshiftError.invalidArgument("--limit must be positive") }
         if path == "-" {
             // Detection must look at the start of the input and the reader must see it again:

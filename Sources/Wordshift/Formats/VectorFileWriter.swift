@@ -3,10 +3,10 @@ import CZlib
 /// Writes vectors in any supported format. Rows are buffered and (for text) formatted by all
 /// threads; the file is written under a temporary name and renamed on `finish()`, so a failed
 /// export leaves nothing behind. A path ending in `.gz` is gzip-compressed.
-public final class VectorFileWriter {
-    public let path: String
-    public let format: VectorFormat
-    public let dimension: Int
+package final class VectorFileWriter {
+    package let path: String
+    package let format: VectorFormat
+    package let dimension: Int
     private let count: Int
     private let temporaryPath: String
     private var file: gzFile?
@@ -16,7 +16,7 @@ public final class VectorFileWriter {
     private let threads: Int
 
     /// `count` must be the number of rows that will be written (it goes in the header).
-    public init(path: String, format: VectorFormat, count: Int, dimension: Int, threads: Int = Parallel.defaultThreads) throws {
+    package init(path: String, format: VectorFormat, count: Int, dimension: Int, threads: Int = Parallel.defaultThreads) throws {
         guard format != .fastTextBinary else {
             throw WordshiftError.invalidArgument("writing fastText binary models is not supported; export word2vec-binary or fasttext-vec")
         }
@@ -39,7 +39,7 @@ public final class VectorFileWriter {
 
     deinit { if file != nil { abandon() } }
 
-    public func write(word: String, vector: UnsafeBufferPointer<Float>) throws {
+    package func write(word: String, vector: UnsafeBufferPointer<Float>) throws {
         precondition(vector.count == dimension)
         guard !word.isEmpty, !word.utf8.contains(where: { $0 == 32 || $0 == 10 || $0 == 9 || $0 == 13 }) else {
             throw WordshiftError.invalidArgument("cannot write the word \"\(word)\": vector files cannot hold empty words or words with whitespace")
@@ -49,7 +49,7 @@ public final class VectorFileWriter {
         if words.count >= 8192 { try flush() }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         try flush()
         guard let f = file else { return }
         file = nil
@@ -64,7 +64,7 @@ public final class VectorFileWriter {
         try TemporaryFiles.moveIntoPlace(temporaryPath, to: path)
     }
 
-    public func abandon() {
+    package func abandon() {
         if let f = file { gzclose(f) }
         file = nil
         TemporaryFiles.remove(temporaryPath)

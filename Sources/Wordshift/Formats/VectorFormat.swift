@@ -84,7 +84,7 @@ public struct LoadReport: Codable, Sendable {
 }
 
 /// Receives vectors from a reader in file order, duplicates already removed.
-public protocol VectorSink {
+package protocol VectorSink {
     mutating func begin(dimension: Int, expectedCount: Int?) throws
     /// `values` holds `words.count × dimension` floats, row-major. The arrays are handed over
     /// (readers do not reuse them), so a sink may keep them without copying.

@@ -17,7 +17,7 @@ public struct VectorTable: VectorSink, Sendable {
 
     public func vector(_ i: Int) -> ArraySlice<Float> { values[i * dimension..<(i + 1) * dimension] }
 
-    public mutating func begin(dimension: Int, expectedCount: Int?) throws {
+    package mutating func begin(dimension: Int, expectedCount: Int?) throws {
         self.dimension = dimension
         if let n = expectedCount, n < 50_000_000 {
             words.reserveCapacity(n)
@@ -25,7 +25,7 @@ public struct VectorTable: VectorSink, Sendable {
         }
     }
 
-    public mutating func add(words batch: [String], values batchValues: [Float]) throws {
+    package mutating func add(words batch: [String], values batchValues: [Float]) throws {
         words.append(contentsOf: batch)
         values.append(contentsOf: batchValues)
     }

@@ -4,8 +4,10 @@ public final class EmbeddingIndex: @unchecked Sendable {
     public let words: [String]
     public let counts: [Int?]
     public let dimension: Int
-    public let units: UnsafeMutableBufferPointer<Float>
-    public let norms: UnsafeMutableBufferPointer<Float>
+    /// Written only while loading: the int8 copy and every search read these, so nothing outside
+    /// the package may change them.
+    package let units: UnsafeMutableBufferPointer<Float>
+    package let norms: UnsafeMutableBufferPointer<Float>
     public private(set) var ids: [String: Int32] = [:]
     /// The int8 first-pass copy for single queries, built on first use (large indexes only).
     private var quantizedRows: QuantizedRows?
@@ -65,10 +67,13 @@ public final class EmbeddingIndex: @unchecked Sendable {
     public func id(of word: String) -> Int? { ids[word].map(Int.init) }
 
     /// Pointer to the unit vector of row `i`.
-    @inline(__always) public func unit(_ i: Int) -> UnsafeMutablePointer<Float> { units.baseAddress! + i * dimension }
+    @inline(__always) package func unit(_ i: Int) -> UnsafeMutablePointer<Float> { units.baseAddress! + i * dimension }
 
     /// The unit vector of row `i` as an array.
     public func unitVector(_ i: Int) -> [Float] { Array(UnsafeBufferPointer(start: unit(i), count: dimension)) }
+
+    /// The length of the original vector of row `i`.
+    public func norm(_ i: Int) -> Float { norms[i] }
 
     /// The original vector of row `i` (unit vector times norm).
     public func vector(_ i: Int) -> [Float] { unitVector(i).map { $0 * norms[i] } }

@@ -1,12 +1,12 @@
 /// Maps query words to rows: exact match first, then (optionally) case-insensitive, within
 /// the first `restrict` rows. Unknown words become `WordshiftError.unknownWord`.
-public struct WordResolver {
-    public let index: EmbeddingIndex
-    public let restrict: Int
-    public let caseInsensitive: Bool
+package struct WordResolver {
+    package let index: EmbeddingIndex
+    package let restrict: Int
+    package let caseInsensitive: Bool
     private let upper: [String: Int]
 
-    public init(index: EmbeddingIndex, restrict: Int? = nil, caseInsensitive: Bool = false) {
+    package init(index: EmbeddingIndex, restrict: Int? = nil, caseInsensitive: Bool = false) {
         self.index = index
         self.restrict = min(index.count, restrict ?? index.count)
         self.caseInsensitive = caseInsensitive
@@ -19,13 +19,13 @@ public struct WordResolver {
     }
 
     /// The row of `word`, or nil.
-    public func row(_ word: String) -> Int? {
+    package func row(_ word: String) -> Int? {
         if caseInsensitive { return upper[word.uppercased()] }
         if let id = index.id(of: word), id < restrict { return id }
         return nil
     }
 
-    public func require(_ word: String) throws -> Int {
+    package func require(_ word: String) throws -> Int {
         guard let r = row(word) else { throw WordshiftError.unknownWord(word) }
         return r
     }

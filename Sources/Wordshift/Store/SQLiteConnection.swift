@@ -2,11 +2,11 @@ import GRDBSQLite
 
 /// A thin owner of one SQLite connection on the raw C API (through GRDB's `GRDBSQLite`
 /// module). The store's bulk paths need prepared statements and BLOB binding, nothing more.
-public final class SQLiteConnection {
-    public let path: String
+package final class SQLiteConnection {
+    package let path: String
     let handle: OpaquePointer
 
-    public init(path: String, readOnly: Bool) throws {
+    package init(path: String, readOnly: Bool) throws {
         self.path = path
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -21,7 +21,7 @@ public final class SQLiteConnection {
 
     deinit { sqlite3_close_v2(handle) }
 
-    public func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)
         if rc != SQLITE_OK {
@@ -31,7 +31,7 @@ public final class SQLiteConnection {
         }
     }
 
-    public func prepare(_ sql: String) throws -> SQLiteStatement {
+    package func prepare(_ sql: String) throws -> SQLiteStatement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw error(rc) }
@@ -39,7 +39,7 @@ public final class SQLiteConnection {
     }
 
     /// Runs `body` inside one transaction; rolls back if it throws.
-    public func transaction<R>(_ body: () throws -> R) throws -> R {
+    package func transaction<R>(_ body: () throws -> R) throws -> R {
         try execute("BEGIN IMMEDIATE")
         do {
             let r = try body()
@@ -52,13 +52,13 @@ public final class SQLiteConnection {
     }
 
     /// The integer value of a pragma such as `application_id`.
-    public func pragmaInt(_ name: String) throws -> Int {
+    package func pragmaInt(_ name: String) throws -> Int {
         let s = try prepare("PRAGMA \(name)")
         guard try s.step() else { return 0 }
         return s.int(0)
     }
 
-    public func tableExists(_ name: String) throws -> Bool {
+    package func tableExists(_ name: String) throws -> Bool {
         let s = try prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")
         try s.bind(1, name)
         return try s.step()
@@ -70,7 +70,7 @@ public final class SQLiteConnection {
 }
 
 /// One prepared statement. `step()` returns true while rows come back.
-public final class SQLiteStatement {
+package final class SQLiteStatement {
     let connection: SQLiteConnection
     let handle: OpaquePointer
 
@@ -82,51 +82,51 @@ public final class SQLiteStatement {
     deinit { sqlite3_finalize(handle) }
 
     @discardableResult
-    public func step() throws -> Bool {
+    package func step() throws -> Bool {
         let rc = sqlite3_step(handle)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
         throw connection.error(rc)
     }
 
-    public func reset() { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
+    package func reset() { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
 
-    public func bind(_ index: Int32, _ value: String) throws {
+    package func bind(_ index: Int32, _ value: String) throws {
         try check(sqlite3_bind_text(handle, index, value, -1, sqliteTransient))
     }
 
-    public func bind(_ index: Int32, _ value: Int) throws {
+    package func bind(_ index: Int32, _ value: Int) throws {
         try check(sqlite3_bind_int64(handle, index, Int64(value)))
     }
 
-    public func bind(_ index: Int32, _ value: Double) throws {
+    package func bind(_ index: Int32, _ value: Double) throws {
         try check(sqlite3_bind_double(handle, index, value))
     }
 
-    public func bindNull(_ index: Int32) throws { try check(sqlite3_bind_null(handle, index)) }
+    package func bindNull(_ index: Int32) throws { try check(sqlite3_bind_null(handle, index)) }
 
     /// Binds bytes that stay alive until the next `step()` (no copy).
-    public func bind(_ index: Int32, blob: UnsafeRawBufferPointer) throws {
+    package func bind(_ index: Int32, blob: UnsafeRawBufferPointer) throws {
         try check(sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), nil))
     }
 
     /// Binds bytes that SQLite copies.
-    public func bind(_ index: Int32, copying blob: UnsafeRawBufferPointer) throws {
+    package func bind(_ index: Int32, copying blob: UnsafeRawBufferPointer) throws {
         try check(sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), sqliteTransient))
     }
 
-    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
-    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func string(_ column: Int32) -> String {
+    package func string(_ column: Int32) -> String {
         guard let p = sqlite3_column_text(handle, column) else { return "" }
         let n = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 
     /// The BLOB of a column, valid until the next step or reset.
-    public func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+    package func blob(_ column: Int32) -> UnsafeRawBufferPointer {
         let p = sqlite3_column_blob(handle, column)
         let n = Int(sqlite3_column_bytes(handle, column))
         return UnsafeRawBufferPointer(start: p, count: n)

@@ -1,11 +1,11 @@
 /// The layout of a Wordshift store (documented in docs/store.md).
-public enum StoreSchema {
+package enum StoreSchema {
     /// Written to `PRAGMA application_id`: "WSHF". A file without it is not a store.
-    public static let applicationID: Int32 = 0x5753_4846
+    package static let applicationID: Int32 = 0x5753_4846
     /// Bumped when a reader of an older version could misread the file.
-    public static let formatVersion = 1
+    package static let formatVersion = 1
     /// SQLite page size for new stores: fewer, fuller pages for 1,200-byte vector rows.
-    public static let pageSize = 16384
+    package static let pageSize = 16384
 
     static let createTables = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

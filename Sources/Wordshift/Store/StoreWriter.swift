@@ -76,7 +76,7 @@ public final class StoreWriter {
 
     /// Runs `body` with the connection of the store under construction (inside its
     /// transaction), for stages that add their own tables.
-    public func withConnection(_ body: (SQLiteConnection) throws -> Void) throws {
+    package func withConnection(_ body: (SQLiteConnection) throws -> Void) throws {
         guard let connection else { throw WordshiftError.invalidArgument("the store writer is closed") }
         try body(connection)
     }

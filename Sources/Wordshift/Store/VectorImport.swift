@@ -11,7 +11,7 @@ public enum VectorImport {
 
     /// Reads `file` and writes a store at `store`. The store appears only when complete.
     public static func importFile(_ file: String, to store: String, options: LoadOptions = LoadOptions(),
-                                  quiet: Bool = true) throws -> Summary {
+                                  progress: ProgressHandler? = nil) throws -> Summary {
         if file != "-", try (options.format ?? VectorFileReader.detectFormat(path: file)) == .fastTextBinary {
             return try importFastText(file, to: store)
         }
@@ -22,7 +22,7 @@ public enum VectorImport {
         if file != "-" {
             DispatchQueue.global().async(group: hashing) { hash = Result { try SHA256Hasher.hashFile(file) } }
         }
-        var sink = StoreSink(path: store, quiet: quiet)
+        var sink = StoreSink(path: store, progress: ProgressReporter(progress))
         let report: LoadReport
         do {
             report = try VectorFileReader.read(path: file, options: options, into: &sink)
@@ -40,7 +40,7 @@ public enum VectorImport {
         writer.setMeta(MetaKey.sourceFormat, report.format.rawValue)
         writer.setMeta(MetaKey.vectorKind, "imported")
         try writer.finish()
-        sink.progress?.finish()
+        sink.progress.end()
         return Summary(store: store, report: report, sourceSHA256: try hash.get(), seconds: System.now() - started)
     }
 
@@ -78,9 +78,11 @@ public enum VectorImport {
     }
 
     /// Writes every vector of `store` (original lengths restored) to `file` in `format`.
-    public static func export(store: VectorStore, to file: String, format: VectorFormat, quiet: Bool = true) throws -> Int {
+    public static func export(store: VectorStore, to file: String, format: VectorFormat,
+                              progress handler: ProgressHandler? = nil) throws -> Int {
         let writer = try VectorFileWriter(path: file, format: format, count: store.count, dimension: store.dimension)
-        let progress = ProgressBar("export", total: Double(store.count), unit: " vectors", quiet: quiet)
+        let progress = ProgressReporter(handler)
+        progress.begin("export", total: Double(store.count), unit: " vectors")
         do {
             let s = try store.connection.prepare(
                 "SELECT w.word, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id ORDER BY w.id")
@@ -99,7 +101,7 @@ public enum VectorImport {
                 if n & 0x3FFF == 0 { progress.update(Double(n)) }
             }
             try writer.finish()
-            progress.finish()
+            progress.end()
             return n
         } catch {
             writer.abandon()
@@ -112,19 +114,18 @@ public enum VectorImport {
 /// inserted on a background thread so that parsing the next batch overlaps with SQLite.
 struct StoreSink: VectorSink {
     let path: String
-    let quiet: Bool
+    let progress: ProgressReporter
     var writer: StoreWriter?
-    var progress: ProgressBar?
     private let worker = BackgroundWorker(depth: 2)
 
-    init(path: String, quiet: Bool) {
+    init(path: String, progress: ProgressReporter) {
         self.path = path
-        self.quiet = quiet
+        self.progress = progress
     }
 
     mutating func begin(dimension: Int, expectedCount: Int?) throws {
         writer = try StoreWriter(path: path, dimension: dimension)
-        progress = ProgressBar("import", total: expectedCount.map(Double.init), unit: " vectors", quiet: quiet)
+        progress.begin("import", total: expectedCount.map(Double.init), unit: " vectors")
     }
 
     mutating func add(words: [String], values: [Float]) throws {
@@ -141,7 +142,7 @@ private struct InsertJob: @unchecked Sendable {
     let writer: StoreWriter
     let words: [String]
     let values: [Float]
-    let progress: ProgressBar?
+    let progress: ProgressReporter
 
     func run() throws {
         let d = writer.dimension
@@ -150,6 +151,6 @@ private struct InsertJob: @unchecked Sendable {
                 try writer.add(word: w, count: nil, vector: UnsafeBufferPointer(rebasing: v[(i * d)..<((i + 1) * d)]))
             }
         }
-        progress?.update(Double(writer.count))
+        progress.update(Double(writer.count))
     }
 }

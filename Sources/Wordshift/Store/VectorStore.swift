@@ -88,8 +88,10 @@ public final class VectorStore {
     }
 
     /// Reads every vector into one contiguous matrix for search.
-    public func loadIndex(progress: ProgressBar? = nil) throws -> EmbeddingIndex {
+    public func loadIndex(progress handler: ProgressHandler? = nil) throws -> EmbeddingIndex {
+        let progress = ProgressReporter(handler)
         let (words, counts) = try loadWords()
+        progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
         let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
         var row = 0
@@ -102,12 +104,12 @@ public final class VectorStore {
             UnsafeMutableRawPointer(index.units.baseAddress! + row * dimension).copyMemory(from: blob.baseAddress!, byteCount: rowBytes)
             index.norms[row] = Float(s.double(1))
             row += 1
-            if row & 0xFFF == 0 { progress?.update(Double(row)) }
+            if row & 0xFFF == 0 { progress.update(Double(row)) }
         }
         guard row == words.count else {
             throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
         }
-        progress?.finish()
+        progress.end()
         index.finishLoading()
         return index
     }

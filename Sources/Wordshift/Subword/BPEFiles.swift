@@ -6,7 +6,7 @@ public enum BPEFiles {
     static let metaKeys = (endOfWord: "bpe.end_of_word", unknown: "bpe.unknown", merges: "bpe.merges")
 
     /// Writes the model into a store with `db` (inside the caller's transaction).
-    public static func write(_ model: BPEModel, to db: SQLiteConnection) throws {
+    package static func write(_ model: BPEModel, to db: SQLiteConnection) throws {
         try db.execute("""
             DROP TABLE IF EXISTS bpe_units; DROP TABLE IF EXISTS bpe_merges;
             CREATE TABLE bpe_units (id INTEGER PRIMARY KEY, unit TEXT NOT NULL);

@@ -27,7 +27,8 @@ public struct NgramFit: Sendable {
         public var seconds: Double
     }
 
-    public static func fit(index: EmbeddingIndex, options: Options, progress: ProgressBar? = nil) -> (NgramTable, Summary) {
+    public static func fit(index: EmbeddingIndex, options: Options, progress handler: ProgressHandler? = nil) -> (NgramTable, Summary) {
+        let progress = ProgressReporter(handler)
         let started = System.now()
         let n = min(index.count, options.maxWords ?? index.count)
         let d = index.dimension
@@ -52,7 +53,7 @@ public struct NgramFit: Sendable {
         var order = Array(0..<n)
         var rng = SeededRandom(seed: options.seed)
         var residual = [Float](repeating: 0, count: d)
-        progress?.total = Double(options.epochs)
+        progress.begin("fitting n-grams", total: Double(options.epochs), unit: " epochs")
         for epoch in 0..<options.epochs {
             order.shuffle(using: &rng)
             let lr = options.learningRate * (1 - Float(epoch) / Float(max(1, options.epochs)))
@@ -71,9 +72,9 @@ public struct NgramFit: Sendable {
                     for r in rows { let p = tp + Int(r) * d; for j in 0..<d { p[j] = p[j] * keep + step * residual[j] } }
                 }
             }
-            progress?.update(Double(epoch + 1))
+            progress.update(Double(epoch + 1))
         }
-        progress?.finish()
+        progress.end()
         let result = NgramTable(ngrams: options.ngrams, dimension: d, source: "fit", buckets: usedBuckets, vectors: table)
         var cosineSum = 0.0
         var counted = 0

@@ -49,8 +49,14 @@ public final class NgramTable: @unchecked Sendable {
     static let metaKeys = (kind: "subword.kind", minN: "subword.min_n", maxN: "subword.max_n",
                            buckets: "subword.buckets", source: "subword.source", maxWordBytes: "subword.max_word_bytes")
 
+    /// Writes the table into the store at `path` (one transaction; replaces an existing table),
+    /// so that lookups in that store build vectors for unseen words from it.
+    public func save(toStore path: String) throws {
+        try StoreUpdate.run(path) { try write(to: $0) }
+    }
+
     /// Writes the table and its meta entries with `db` (inside the caller's transaction).
-    public func write(to db: SQLiteConnection) throws {
+    package func write(to db: SQLiteConnection) throws {
         try db.execute("DROP TABLE IF EXISTS subword_ngrams")
         try db.execute(Self.createTable)
         let insert = try db.prepare("INSERT INTO subword_ngrams(bucket, vector) VALUES (?, ?)")

@@ -3,11 +3,11 @@
 /// characters are those of Unicode `\w` as the Rust regex crate defines it: Alphabetic, marks
 /// (Mn, Mc, Me), decimal digits (Nd), connector punctuation (Pc) and Join_Control; space is
 /// White_Space. ASCII is classified by table, other scalars by their Unicode properties.
-public enum PreTokenizer {
-    public enum Kind { case word, punctuation, space }
+package enum PreTokenizer {
+    package enum Kind { case word, punctuation, space }
 
     @inline(__always)
-    public static func kind(_ s: Unicode.Scalar) -> Kind {
+    package static func kind(_ s: Unicode.Scalar) -> Kind {
         let v = s.value
         if v < 128 {
             if (v >= 48 && v <= 57) || (v >= 65 && v <= 90) || (v >= 97 && v <= 122) || v == 95 { return .word }
@@ -24,13 +24,13 @@ public enum PreTokenizer {
     }
 
     /// The words of `text`, in order.
-    public static func words(_ text: String) -> [Substring] {
+    package static func words(_ text: String) -> [Substring] {
         var out: [Substring] = []
         forEachWord(text) { out.append($0) }
         return out
     }
 
-    public static func forEachWord(_ text: String, _ body: (Substring) -> Void) {
+    package static func forEachWord(_ text: String, _ body: (Substring) -> Void) {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var current: Kind = .space

@@ -12,7 +12,7 @@ public struct WordVectors: Sendable {
     }
 
     /// Opens a store's matrix and, unless disabled, its n-gram table.
-    public static func load(store: VectorStore, useSubwords: Bool = true, progress: ProgressBar? = nil) throws -> WordVectors {
+    public static func load(store: VectorStore, useSubwords: Bool = true, progress: ProgressHandler? = nil) throws -> WordVectors {
         let index = try store.loadIndex(progress: progress)
         return WordVectors(index: index, subwords: useSubwords ? try NgramTable.load(from: store) : nil)
     }

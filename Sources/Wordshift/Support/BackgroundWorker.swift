@@ -3,17 +3,17 @@ import Dispatch
 /// Runs jobs one after another on a background thread, at most `depth` queued, so that a
 /// producer (parsing) and a consumer (writing) overlap. The first error thrown by a job is
 /// kept; later jobs are skipped and `rethrow()` / `drain()` report it.
-public final class BackgroundWorker: @unchecked Sendable {
+package final class BackgroundWorker: @unchecked Sendable {
     private let queue = DispatchQueue(label: "wordshift.background-worker")
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
     private var failure: Error?
     private let lock = DispatchSemaphore(value: 1)
 
-    public init(depth: Int = 2) { slots = DispatchSemaphore(value: depth) }
+    package init(depth: Int = 2) { slots = DispatchSemaphore(value: depth) }
 
     /// Queues `job`, blocking while `depth` jobs are already waiting.
-    public func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+    package func submit(_ job: @escaping @Sendable () throws -> Void) throws {
         try rethrow()
         slots.wait()
         queue.async(group: group) { [self] in
@@ -26,12 +26,12 @@ public final class BackgroundWorker: @unchecked Sendable {
     }
 
     /// Waits for every queued job, then rethrows the first failure.
-    public func drain() throws {
+    package func drain() throws {
         group.wait()
         try rethrow()
     }
 
-    public func rethrow() throws { if let e = currentFailure() { throw e } }
+    package func rethrow() throws { if let e = currentFailure() { throw e } }
 
     private func currentFailure() -> Error? {
         lock.wait(); defer { lock.signal() }

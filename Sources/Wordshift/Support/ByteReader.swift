@@ -5,14 +5,14 @@ import Glibc
 
 /// Streams the bytes of a file, a gzip file (detected by its magic bytes, not its name) or
 /// standard input (`-`). Never loads the whole input.
-public final class ByteReader {
-    public let path: String
+package final class ByteReader {
+    package let path: String
     private var gz: gzFile?
     private var plainFD: Int32 = -1
     /// Uncompressed bytes handed out so far.
-    public private(set) var offset: Int = 0
+    package private(set) var offset: Int = 0
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         var fd: Int32 = 0
         if path == "-" {
@@ -45,7 +45,7 @@ public final class ByteReader {
     }
 
     /// Reads up to `count` bytes into `buffer`; returns 0 at the end of input.
-    public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
         if plainFD >= 0 { return try readPlain(into: buffer, count: count) }
         guard let gz else { return 0 }
         var total = 0
@@ -80,7 +80,7 @@ public final class ByteReader {
     }
 
     /// Reads exactly `count` bytes or throws a truncation error that names the offset.
-    public func readExactly(into buffer: UnsafeMutableRawPointer, count: Int, what: String) throws {
+    package func readExactly(into buffer: UnsafeMutableRawPointer, count: Int, what: String) throws {
         let start = offset
         let n = try read(into: buffer, count: count)
         if n != count {

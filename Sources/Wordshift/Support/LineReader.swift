@@ -1,27 +1,27 @@
 /// Hands out the lines of a `ByteReader` as byte slices, without copying them into strings.
 /// A final line without a newline is still a line; `\r` before `\n` is stripped.
-public final class LineReader {
-    public let reader: ByteReader
+package final class LineReader {
+    package let reader: ByteReader
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0, end = 0
     private var eof = false
     /// 1-based number of the line most recently returned.
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
 
-    public init(_ reader: ByteReader, bufferSize: Int = 1 << 22) {
+    package init(_ reader: ByteReader, bufferSize: Int = 1 << 22) {
         self.reader = reader
         buffer = .allocate(byteCount: bufferSize, alignment: 64)
     }
 
-    public convenience init(path: String) throws { self.init(try ByteReader(path: path)) }
+    package convenience init(path: String) throws { self.init(try ByteReader(path: path)) }
 
     deinit { buffer.deallocate() }
 
-    public var path: String { reader.path }
+    package var path: String { reader.path }
 
     /// Calls `body` with the next line (without its terminator). Returns false at the end.
     @inline(__always)
-    public func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+    package func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
         guard let (lo, hi) = try nextRange() else { return nil }
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var len = hi - lo

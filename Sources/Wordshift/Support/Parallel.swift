@@ -2,10 +2,10 @@ import Dispatch
 
 /// A raw pointer that may cross threads. Each user promises that concurrent writers touch
 /// disjoint ranges, or (Hogwild training) that racing writes are acceptable by design.
-public struct SharedPointer<T>: @unchecked Sendable {
-    public let base: UnsafeMutablePointer<T>
-    public init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-    @inline(__always) public subscript(i: Int) -> T {
+package struct SharedPointer<T>: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<T>
+    package init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    @inline(__always) package subscript(i: Int) -> T {
         get { base[i] }
         nonmutating set { base[i] = newValue }
     }
@@ -16,7 +16,7 @@ public enum Parallel {
     public static var defaultThreads: Int { max(1, System.coreCount) }
 
     /// Runs `body(worker)` for worker 0..<threads concurrently and waits for all.
-    public static func run(threads: Int, _ body: (Int) -> Void) {
+    package static func run(threads: Int, _ body: (Int) -> Void) {
         if threads <= 1 { body(0); return }
         withoutActuallyEscaping(body) { escaping in
             let box = UncheckedBox(escaping)
@@ -25,7 +25,7 @@ public enum Parallel {
     }
 
     /// Splits 0..<count into `threads` contiguous ranges and runs them concurrently.
-    public static func forEachRange(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    package static func forEachRange(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         let t = max(1, min(threads, count))
         run(threads: t) { w in
             let lo = count * w / t, hi = count * (w + 1) / t

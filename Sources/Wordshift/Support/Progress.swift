@@ -28,7 +28,8 @@ public struct ProgressEvent: Sendable, Equatable {
     public var total: Double?
     /// Unit name with its leading space, e.g. " tokens" (may be empty).
     public var unit: String
-    /// The log line (`.log`) or closing note (`.end`).
+    /// The log line (`.log`), the stage's closing line (`.end`; nil when the stage has nothing
+    /// to add), or a short note on the current state (`.advance`, e.g. "12k types").
     public var message: String?
 
     public init(kind: Kind, stage: String, done: Double = 0, total: Double? = nil, unit: String = "",
@@ -56,6 +57,7 @@ package final class ProgressReporter: Sendable {
         var unit = ""
         var done = 0.0
         var lastSent = -1.0
+        var note: String?
     }
 
     private let handler: ProgressHandler?
@@ -73,28 +75,37 @@ package final class ProgressReporter: Sendable {
     package func begin(_ stage: String, total: Double? = nil, unit: String = "") {
         guard let handler else { return }
         state.withLock { s in
-            s = State(stage: stage, total: total, unit: unit, done: 0, lastSent: System.now())
+            s = State(stage: stage, total: total, unit: unit, done: 0, lastSent: System.now(), note: nil)
             handler(ProgressEvent(kind: .begin, stage: stage, total: total, unit: unit))
         }
     }
 
-    /// Sets the absolute amount done in the current stage.
-    package func update(_ done: Double) {
+    /// Sets the absolute amount done in the current stage and, when given, a new estimate of
+    /// the total and a note sent with the following `.advance` events.
+    package func update(_ done: Double, total: Double? = nil, note: String? = nil) {
         guard let handler else { return }
         state.withLock { s in
             s.done = done
-            let t = System.now()
-            guard t - s.lastSent >= interval else { return }
-            s.lastSent = t
-            handler(ProgressEvent(kind: .advance, stage: s.stage, done: done, total: s.total, unit: s.unit))
+            if let total { s.total = total }
+            if let note { s.note = note }
+            send(&s, handler)
         }
     }
 
-    /// Adds `amount` to the amount done in the current stage.
+    /// Adds `amount` to the amount done in the current stage (atomically: threads may share a stage).
     package func advance(by amount: Double) {
-        guard handler != nil else { return }
-        let done = state.withLock { s in s.done + amount }
-        update(done)
+        guard let handler else { return }
+        state.withLock { s in
+            s.done += amount
+            send(&s, handler)
+        }
+    }
+
+    private func send(_ s: inout State, _ handler: ProgressHandler) {
+        let t = System.now()
+        guard t - s.lastSent >= interval else { return }
+        s.lastSent = t
+        handler(ProgressEvent(kind: .advance, stage: s.stage, done: s.done, total: s.total, unit: s.unit, message: s.note))
     }
 
     package func end(_ message: String? = nil) {

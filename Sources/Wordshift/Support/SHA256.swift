@@ -1,27 +1,27 @@
 import CCrypto
 
 /// Streaming SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA extensions where present).
-public final class SHA256Hasher {
+package final class SHA256Hasher {
     private let ctx: OpaquePointer
 
-    public init() {
+    package init() {
         ctx = EVP_MD_CTX_new()
         EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
     }
 
     deinit { EVP_MD_CTX_free(ctx) }
 
-    public func update(_ bytes: UnsafeRawBufferPointer) {
+    package func update(_ bytes: UnsafeRawBufferPointer) {
         if let base = bytes.baseAddress, bytes.count > 0 { EVP_DigestUpdate(ctx, base, bytes.count) }
     }
 
-    public func update(_ string: String) {
+    package func update(_ string: String) {
         var s = string
         s.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
     /// The digest as lower-case hex.
-    public func finalize() -> String {
+    package func finalize() -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(ctx, &digest, &length)
@@ -32,7 +32,7 @@ public final class SHA256Hasher {
     }
 
     /// SHA-256 of a file's bytes as stored on disk (a `.gz` is hashed compressed).
-    public static func hashFile(_ path: String) throws -> String {
+    package static func hashFile(_ path: String) throws -> String {
         guard let f = fopen(path, "rb") else {
             throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())")
         }

@@ -5,11 +5,11 @@ import Darwin
 #endif
 
 /// Small facts about the running process and machine.
-public enum System {
-    public static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+package enum System {
+    package static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     /// Peak resident set size of this process in bytes.
-    public static var peakRSSBytes: Int {
+    package static var peakRSSBytes: Int {
         var usage = rusage()
         #if canImport(Glibc)
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
@@ -20,42 +20,37 @@ public enum System {
     }
 
     /// Monotonic clock in seconds.
-    public static func now() -> Double {
+    package static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    public static func writeStderr(_ text: String) {
-        var t = text
-        t.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
-    }
+    package static func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    public static func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    public static func fileSize(_ path: String) -> Int? {
+    package static func fileSize(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
     /// Atomically replaces `destination` with `source` (same file system).
-    public static func rename(_ source: String, to destination: String) throws {
+    package static func rename(_ source: String, to destination: String) throws {
         if Glibc.rename(source, destination) != 0 {
             throw WordshiftError.io(path: destination, message: "cannot rename \(source) into place: \(errnoString())")
         }
     }
 
-    public static func errnoString() -> String { String(cString: strerror(errno)) }
+    package static func errnoString() -> String { String(cString: strerror(errno)) }
 
     /// A unique temporary path next to `path`, so that a final rename stays on one file system.
-    public static func temporarySibling(of path: String) -> String {
+    package static func temporarySibling(of path: String) -> String {
         "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 }

@@ -5,14 +5,14 @@ import Glibc
 /// Paths of temporary files that must not outlive the process: store files under
 /// construction, co-occurrence spill runs. They are removed on success and failure by their
 /// owners, and on SIGINT/SIGTERM by the handler installed here.
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 4096)
     nonisolated(unsafe) private static var lock = pthread_mutex_t()
     nonisolated(unsafe) private static var installed = false
 
     /// Registers `path`; returns a token for `unregister`.
     @discardableResult
-    public static func register(_ path: String) -> Int {
+    package static func register(_ path: String) -> Int {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         if !installed { installHandlers(); installed = true }
@@ -23,7 +23,7 @@ public enum TemporaryFiles {
         return -1
     }
 
-    public static func unregister(_ path: String) {
+    package static func unregister(_ path: String) {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         for i in 0..<paths.count {
@@ -33,13 +33,13 @@ public enum TemporaryFiles {
 
     /// Renames a finished temporary file over its destination (atomic on one file system)
     /// and forgets it.
-    public static func moveIntoPlace(_ temporary: String, to destination: String) throws {
+    package static func moveIntoPlace(_ temporary: String, to destination: String) throws {
         try System.rename(temporary, to: destination)
         unregister(temporary)
     }
 
     /// Removes a file and forgets it.
-    public static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         unlink(path)
         unregister(path)
     }

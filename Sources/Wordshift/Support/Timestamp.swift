@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-public enum Timestamp {
+package enum Timestamp {
     /// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
-    public static func nowISO8601() -> String {
+    package static func nowISO8601() -> String {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)

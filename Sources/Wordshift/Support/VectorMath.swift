@@ -1,8 +1,8 @@
 /// Dense float kernels over raw pointers. SIMD8 with separate multiply and add: the default
 /// x86-64 target has no FMA, and `addProduct` would become a libm call per lane.
-public enum VectorMath {
+package enum VectorMath {
     @inline(__always)
-    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    package static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         var i = 0
@@ -23,25 +23,25 @@ public enum VectorMath {
         return s
     }
 
-    public static func norm(_ v: UnsafeBufferPointer<Float>) -> Float {
+    package static func norm(_ v: UnsafeBufferPointer<Float>) -> Float {
         guard let p = v.baseAddress else { return 0 }
         return dot(p, p, v.count).squareRoot()
     }
 
-    public static func norm(_ v: [Float]) -> Float { v.withUnsafeBufferPointer { norm($0) } }
+    package static func norm(_ v: [Float]) -> Float { v.withUnsafeBufferPointer { norm($0) } }
 
-    public static func dot(_ a: [Float], _ b: [Float]) -> Float {
+    package static func dot(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)
         return a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in dot(pa.baseAddress!, pb.baseAddress!, a.count) } }
     }
 
     /// `v / |v|`, or zeros for a zero vector.
-    public static func normalized(_ v: [Float]) -> [Float] {
+    package static func normalized(_ v: [Float]) -> [Float] {
         let n = norm(v)
         return n > 0 ? v.map { $0 / n } : v
     }
 
-    public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
+    package static func cosine(_ a: [Float], _ b: [Float]) -> Float {
         let na = norm(a), nb = norm(b)
         return na > 0 && nb > 0 ? dot(a, b) / (na * nb) : 0
     }

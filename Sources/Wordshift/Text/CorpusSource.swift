@@ -5,15 +5,15 @@ import Foundation
 /// read in chunks, never whole, and each chunk ends on a UTF-8 character boundary, so a
 /// character never straddles two chunks. The SHA-256 of all uncompressed bytes, in order, is
 /// the corpus checksum.
-public final class CorpusSource {
+package final class CorpusSource {
     /// The input files in reading order (`-` stands for standard input).
-    public let files: [String]
+    package let files: [String]
     /// Uncompressed bytes read so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
     private let hasher = SHA256Hasher()
     let chunkSize: Int
 
-    public convenience init(inputs: [String]) throws { try self.init(inputs: inputs, chunkSize: 1 << 20) }
+    package convenience init(inputs: [String]) throws { try self.init(inputs: inputs, chunkSize: 1 << 20) }
 
     /// `chunkSize` (≥ 8) only matters to tests of chunk boundaries.
     init(inputs: [String], chunkSize: Int) throws {
@@ -35,7 +35,7 @@ public final class CorpusSource {
     }
 
     /// Total size on disk of the named files (compressed size for `.gz`); nil if any is stdin.
-    public var sizeOnDisk: Int? {
+    package var sizeOnDisk: Int? {
         var total = 0
         for f in files {
             guard f != "-", let s = System.fileSize(f) else { return nil }
@@ -45,7 +45,7 @@ public final class CorpusSource {
     }
 
     /// True when some input is gzip-compressed or stdin, so the byte total is not known ahead.
-    public var hasUnknownLength: Bool {
+    package var hasUnknownLength: Bool {
         files.contains { f in
             if f == "-" { return true }
             guard let h = FileHandle(forReadingAtPath: f) else { return true }
@@ -56,10 +56,10 @@ public final class CorpusSource {
     }
 
     /// SHA-256 (hex) of every byte streamed so far; call after the whole corpus was read.
-    public func checksum() -> String { hasher.finalize() }
+    package func checksum() -> String { hasher.finalize() }
 
     /// Streams every file: `chunk` gets consecutive pieces of a file, `endOfFile` follows each file.
-    public func stream(chunk: (UnsafeRawBufferPointer) throws -> Void, endOfFile: () throws -> Void) throws {
+    package func stream(chunk: (UnsafeRawBufferPointer) throws -> Void, endOfFile: () throws -> Void) throws {
         let capacity = chunkSize
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 8, alignment: 16)
         defer { buffer.deallocate() }

@@ -10,9 +10,9 @@ import Glibc
 /// updating different words never write the same line (no false sharing between neighbouring
 /// ids, which are the most frequent words); the buffer asks for transparent huge pages, since
 /// every update lands on two random rows of a buffer far larger than the TLB covers.
-public final class GloVeModel: @unchecked Sendable {
-    public let vocabularySize: Int
-    public let dimension: Int
+package final class GloVeModel: @unchecked Sendable {
+    package let vocabularySize: Int
+    package let dimension: Int
     let stride: Int
     let rowFloats: Int
     let storage: UnsafeMutablePointer<Float>
@@ -20,7 +20,7 @@ public final class GloVeModel: @unchecked Sendable {
 
     /// Initialised like the reference: uniform (r - 0.5) / dimension for weights and biases,
     /// squared-gradient sums 1.
-    public init(vocabularySize: Int, dimension: Int, seed: UInt64) {
+    package init(vocabularySize: Int, dimension: Int, seed: UInt64) {
         self.vocabularySize = vocabularySize
         self.dimension = dimension
         stride = (dimension + 7) / 8 * 8
@@ -60,7 +60,7 @@ public final class GloVeModel: @unchecked Sendable {
     @inline(__always) func contextRow(_ i: Int) -> UnsafeMutablePointer<Float> { storage + (vocabularySize + i) * rowFloats }
 
     /// The output vector of word `i`: word + context vector, or the word vector only.
-    public func vector(_ i: Int, wordOnly: Bool, into out: UnsafeMutablePointer<Float>) {
+    package func vector(_ i: Int, wordOnly: Bool, into out: UnsafeMutablePointer<Float>) {
         let w = wordRow(i), c = contextRow(i)
         for d in 0..<dimension { out[d] = wordOnly ? w[d] : w[d] + c[d] }
     }

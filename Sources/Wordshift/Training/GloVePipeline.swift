@@ -3,8 +3,10 @@
 /// the reference tools' files) are available too, so stages can be mixed with those tools.
 public enum GloVePipeline {
     /// Trains vectors from a raw corpus and writes the store at `out`.
-    public static func train(corpus: [String], out: String, config: GloVeConfig, progress: Bool) throws -> TrainingSummary {
+    public static func train(corpus: [String], out: String, config: GloVeConfig,
+                             progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
+        let progress = ProgressReporter(handler)
         let started = System.now()
         var summary = TrainingSummary()
         summary.out = out
@@ -19,7 +21,7 @@ public enum GloVePipeline {
                                      progress: progress, summary: &summary)
         counted.stream?.close()
         summary.stageSeconds["cooccur"] = System.now() - t
-        note(progress, "co-occurrence: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["cooccur"] ?? 0))")
+        progress.log("co-occurrence: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["cooccur"] ?? 0))")
         guard !pairs.isEmpty else {
             throw WordshiftError.emptyInput(path: corpus.joined(separator: " "), message: "no co-occurrences: every document has fewer than two kept words")
         }
@@ -42,19 +44,21 @@ public enum GloVePipeline {
     /// Counts the co-occurrences of a token stream straight into training pairs (12-byte
     /// records in mmap'd chunks); sets `summary.pairs`.
     static func collectPairs(stream: TokenIdStream, rank: [Int32], vocabularySize: Int, config: GloVeConfig,
-                             progress: Bool, summary: inout TrainingSummary) throws -> [TrainingPair] {
+                             progress: ProgressReporter, summary: inout TrainingSummary) throws -> [TrainingPair] {
         let collector = PairCollector()
         let xMax = config.xMax, alpha = config.alpha
         summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocabularySize,
-                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
+                                                   options: config.cooccurrence, progress: progress) { w1, w2, x in
             try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
         return collector.finish()
     }
 
     /// Counts the vocabulary of a corpus (the reference `vocab_count`).
-    public static func vocabulary(corpus: [String], config: GloVeConfig, progress: Bool) throws -> (Vocabulary, TrainingSummary) {
+    public static func vocabulary(corpus: [String], config: GloVeConfig,
+                                  progress handler: ProgressHandler? = nil) throws -> (Vocabulary, TrainingSummary) {
         try config.validate()
+        let progress = ProgressReporter(handler)
         let started = System.now()
         var summary = TrainingSummary()
         let (vocab, _, _) = try countVocabulary(corpus: corpus, config: config, keepStream: false, progress: progress, summary: &summary)
@@ -67,8 +71,9 @@ public enum GloVePipeline {
     /// With `vocabulary` given (e.g. read from a `vocab.txt`), its ids are used; otherwise the
     /// vocabulary is counted and, if `vocabularyOut` is set, written there.
     public static func cooccurrences(corpus: [String], vocabulary given: Vocabulary?, out: String, vocabularyOut: String?,
-                                     config: GloVeConfig, progress: Bool) throws -> TrainingSummary {
+                                     config: GloVeConfig, progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
+        let progress = ProgressReporter(handler)
         let started = System.now()
         var summary = TrainingSummary()
         summary.out = out
@@ -87,7 +92,7 @@ public enum GloVePipeline {
         let t = System.now()
         let writer = try CooccurrenceFile.Writer(path: out)
         summary.pairs = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count,
-                                                   options: config.cooccurrence, quiet: !progress) { w1, w2, x in
+                                                   options: config.cooccurrence, progress: progress) { w1, w2, x in
             try writer.add(w1, w2, x)
         }
         try writer.finish()
@@ -99,8 +104,9 @@ public enum GloVePipeline {
 
     /// Shuffles and trains from the reference tools' `vocab.txt` and `cooccurrence.bin`.
     public static func train(vocabularyFile: String, cooccurrenceFile: String, out: String, config: GloVeConfig,
-                             progress: Bool) throws -> TrainingSummary {
+                             progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
+        let progress = ProgressReporter(handler)
         let started = System.now()
         var summary = TrainingSummary()
         summary.out = out
@@ -134,13 +140,13 @@ public enum GloVePipeline {
 
     // MARK: stages
 
-    private static func countVocabulary(corpus: [String], config: GloVeConfig, keepStream: Bool, progress: Bool,
+    private static func countVocabulary(corpus: [String], config: GloVeConfig, keepStream: Bool, progress: ProgressReporter,
                                         summary: inout TrainingSummary, allowEmpty: Bool = false)
         throws -> (Vocabulary, CountedCorpus, [Int32]) {
         let t = System.now()
         let source = try CorpusSource(inputs: corpus)
         let counted = try VocabularyCounter.count(source: source, tokenizer: config.tokenizer, keepStream: keepStream,
-                                                  temporaryDirectory: config.cooccurrence.temporaryDirectory, quiet: !progress)
+                                                  temporaryDirectory: config.cooccurrence.temporaryDirectory, progress: progress)
         let name = corpus.joined(separator: " ")
         if counted.tokens == 0 {
             counted.stream?.close()
@@ -153,13 +159,13 @@ public enum GloVePipeline {
                 + "\(counted.interner.count) distinct words in \(counted.tokens) tokens")
         }
         summary.recordVocabulary(counted, words: vocab.count, started: t)
-        note(progress, "vocabulary: \(vocab.count) words (of \(counted.interner.count)) from \(counted.tokens) tokens in \(Format.duration(System.now() - t))"
+        progress.log("vocabulary: \(vocab.count) words (of \(counted.interner.count)) from \(counted.tokens) tokens in \(Format.duration(System.now() - t))"
             + (counted.invalidUTF8 > 0 ? "; \(counted.invalidUTF8) invalid UTF-8 sequences replaced" : ""))
         return (vocab, counted, rank)
     }
 
     private static func trainModel(pairs: inout [TrainingPair], vocabularySize: Int, config: GloVeConfig, fingerprint: UInt64,
-                                   progress: Bool, summary: inout TrainingSummary) throws -> GloVeModel {
+                                   progress: ProgressReporter, summary: inout TrainingSummary) throws -> GloVeModel {
         var t = System.now()
         PairShuffle.shuffle(&pairs, seed: config.seed)
         summary.stageSeconds["shuffle"] = System.now() - t
@@ -172,7 +178,7 @@ public enum GloVePipeline {
             start = cp.completedIterations
             history = cp.history
             summary.resumedFromIteration = start
-            note(progress, "resuming after iteration \(start) from \(Checkpoint.path(in: dir))")
+            progress.log("resuming after iteration \(start) from \(Checkpoint.path(in: dir))")
         }
         if let dir = config.checkpointDirectory, !System.isDirectory(dir) {
             throw WordshiftError.io(path: dir, message: "checkpoint directory does not exist")
@@ -232,9 +238,5 @@ public enum GloVePipeline {
         let text = "\(c)|\(source)|\(vocabularySize)|\(pairs)"
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBytes { TokenInterner.hash(UnsafeRawBufferPointer($0)) }
-    }
-
-    private static func note(_ progress: Bool, _ message: String) {
-        if progress { System.writeStderr(message + "\n") }
     }
 }

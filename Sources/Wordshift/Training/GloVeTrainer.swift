@@ -8,21 +8,19 @@
 /// the loop is the plain one.
 enum GloVeTrainer {
     static func run(model: GloVeModel, pairs: inout [TrainingPair], config: GloVeConfig, startIteration: Int,
-                    history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: Bool,
+                    history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: ProgressReporter,
                     anchors: MittensAnchors? = nil) throws {
         guard startIteration < config.iterations else { return }
         let threads = max(1, min(config.threads, pairs.count))
         let costs = UnsafeMutablePointer<Double>.allocate(capacity: threads)
         defer { costs.deallocate() }
-        let tty = progress && System.isTerminal(2)
         let strata = threads > 1 ? PairStrata(partitioning: &pairs, threads: threads) : nil
         try pairs.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let costsShared = SharedPointer(costs)
             for iteration in startIteration..<config.iterations {
                 let started = System.now()
-                let bar = ProgressBar("iter \(iteration + 1)/\(config.iterations)", total: Double(buffer.count), unit: " pairs", quiet: !progress)
-                let barShared = UncheckedBox(bar)
+                progress.begin("iter \(pad(iteration + 1, config.iterations))/\(config.iterations)", total: Double(buffer.count), unit: " pairs")
                 for t in 0..<threads { costs[t] = 0 }
                 var phases = Array(0..<(strata?.blocks ?? 1))
                 var rng = SeededRandom(seed: config.seed &+ 0x9E37_79B9 &* UInt64(iteration + 1))
@@ -34,7 +32,7 @@ enum GloVeTrainer {
                     Parallel.run(threads: threads) { t in
                         let shared = SharedPairs(base: base, count: buffer.count)
                         // Thread 0 reports progress, scaled as if every thread kept its pace.
-                        let bar = t == 0 ? barShared.value : nil
+                        let bar = t == 0 ? progress : nil
                         var local = 0
                         for block in blocks[t] {
                             let range = (lo: block.lowerBound, hi: block.upperBound)
@@ -58,11 +56,8 @@ enum GloVeTrainer {
                 let cost = total / Double(buffer.count)
                 let seconds = System.now() - started
                 history.append(TrainingSummary.Iteration(iteration: iteration + 1, cost: cost, seconds: seconds))
-                if progress {
-                    if tty { System.writeStderr("\r\u{1B}[2K") }
-                    System.writeStderr("iter \(pad(iteration + 1, config.iterations))/\(config.iterations)  cost \(Format.fixed(cost, 6))  "
-                        + "\(Format.duration(seconds))  \(Format.quantity(Double(buffer.count) / max(seconds, 1e-9))) pairs/s\n")
-                }
+                progress.end("cost \(Format.fixed(cost, 6))  \(Format.duration(seconds))  "
+                    + "\(Format.quantity(Double(buffer.count) / max(seconds, 1e-9))) pairs/s")
                 if let dir = config.checkpointDirectory {
                     try Checkpoint(fingerprint: fingerprint, completedIterations: iteration + 1, history: history)
                         .write(model: model, directory: dir)
@@ -141,7 +136,7 @@ enum GloVeTrainer {
 
 /// Where one thread's progress lands on the iteration's bar.
 struct ProgressReport {
-    let bar: ProgressBar?
+    let bar: ProgressReporter?
     let base: Int
     let scale: Int
     @inline(__always) func update(done: Int) { bar?.update(Double(base + done * scale)) }

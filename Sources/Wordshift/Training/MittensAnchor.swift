@@ -79,8 +79,9 @@ extension GloVePipeline {
     /// equal `config.dimension`; nothing is written when anything fails. `config.biasRate` is
     /// used as given: `wordshift classify adapt` (and BENCHMARKS §5) set it to `config.eta`.
     public static func adapt(source: VectorStore, corpus: [String], out: String, options: MittensOptions,
-                             config: GloVeConfig, progress: Bool) throws -> MittensSummary {
+                             config: GloVeConfig, progress handler: ProgressHandler? = nil) throws -> MittensSummary {
         try config.validate()
+        let progress = ProgressReporter(handler)
         guard source.dimension == config.dimension else {
             throw WordshiftError.invalidArgument("\(source.path): the source store has dimension \(source.dimension); "
                 + "the training configuration has \(config.dimension) (--dim must equal the store's dimension)")
@@ -98,7 +99,7 @@ extension GloVePipeline {
         // Vocabulary and co-occurrences exactly as `train` counts them.
         var t = System.now()
         let counted = try VocabularyCounter.count(source: try CorpusSource(inputs: corpus), tokenizer: config.tokenizer, keepStream: true,
-                                                  temporaryDirectory: config.cooccurrence.temporaryDirectory, quiet: !progress)
+                                                  temporaryDirectory: config.cooccurrence.temporaryDirectory, progress: progress)
         defer { counted.stream?.close() }
         let name = corpus.joined(separator: " ")
         guard counted.tokens > 0 else { throw WordshiftError.emptyInput(path: name, message: "the corpus has no tokens") }
@@ -209,7 +210,7 @@ extension GloVePipeline {
 extension GloVePipeline {
     /// `adapt` with the default options and penalty weight `mu`.
     public static func adapt(source: VectorStore, corpus: [String], out: String, mu: Float, config: GloVeConfig,
-                             progress: Bool = false) throws -> MittensSummary {
+                             progress: ProgressHandler? = nil) throws -> MittensSummary {
         try adapt(source: source, corpus: corpus, out: out, options: MittensOptions(mu: mu), config: config, progress: progress)
     }
 }

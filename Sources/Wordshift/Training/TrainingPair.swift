@@ -10,34 +10,34 @@ import Glibc
 /// exact). Log and weight are computed once, not per iteration; decoding the weight is three
 /// integer operations. 12 instead of 16 bytes a pair is a quarter less memory for the pair array,
 /// which dominates the peak of a large run.
-public struct TrainingPair: Sendable, Equatable {
+package struct TrainingPair: Sendable, Equatable {
     /// word id | weight code bits 0–7 << 24
     private var a: UInt32
     /// context id | weight code bits 8–15 << 24
     private var b: UInt32
-    public var logValue: Float
+    package var logValue: Float
 
     /// Ids must be below this (2^24 words).
-    public static let maximumVocabulary = 1 << 24
+    package static let maximumVocabulary = 1 << 24
 
-    public init(word: Int32, context: Int32, value: Double, xMax: Double, alpha: Double) {
+    package init(word: Int32, context: Int32, value: Double, xMax: Double, alpha: Double) {
         let weight = value >= xMax ? Float(1) : Float(pow(value / xMax, alpha))
         self.init(word: word, context: context, logValue: Float(log(value)), weight: weight)
     }
 
     /// `word` and `context` in 0..<maximumVocabulary; `weight` in [0, 1].
-    public init(word: Int32, context: Int32, logValue: Float, weight: Float) {
+    package init(word: Int32, context: Int32, logValue: Float, weight: Float) {
         let q = UInt32(TrainingPair.weightCode(weight))
         a = UInt32(bitPattern: word) & 0xFF_FFFF | (q & 0xFF) << 24
         b = UInt32(bitPattern: context) & 0xFF_FFFF | (q >> 8) << 24
         self.logValue = logValue
     }
 
-    @inline(__always) public var word: Int32 { Int32(bitPattern: a & 0xFF_FFFF) }
-    @inline(__always) public var context: Int32 { Int32(bitPattern: b & 0xFF_FFFF) }
+    @inline(__always) package var word: Int32 { Int32(bitPattern: a & 0xFF_FFFF) }
+    @inline(__always) package var context: Int32 { Int32(bitPattern: b & 0xFF_FFFF) }
 
     /// f(x), decoded from the 16-bit code.
-    @inline(__always) public var weight: Float {
+    @inline(__always) package var weight: Float {
         let q = a >> 24 | (b >> 24) << 8
         return Float(bitPattern: ((q >> 10) + 64) << 23 | (q & 0x3FF) << 13)
     }

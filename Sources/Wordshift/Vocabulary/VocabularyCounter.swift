@@ -44,27 +44,30 @@ enum VocabularyCounter {
     /// Reads the whole corpus once. With `keepStream`, also writes the token id stream into
     /// `temporaryDirectory`.
     static func count(source: CorpusSource, tokenizer: TokenizerOptions, keepStream: Bool,
-                      temporaryDirectory: String, quiet: Bool) throws -> CountedCorpus {
+                      temporaryDirectory: String, progress: ProgressReporter) throws -> CountedCorpus {
         let interner = TokenInterner()
         let stream = keepStream ? try TokenIdStream(directory: temporaryDirectory) : nil
         var sink = CountingSink(interner: interner, stream: stream)
         var tokenStream = TokenStream(options: tokenizer)
         let diskSize = source.sizeOnDisk
         let estimateTotal = diskSize != nil && !source.hasUnknownLength
-        let bar = ProgressBar("counting", unit: " tok", quiet: quiet)
+        progress.begin("counting", unit: " tok")
         try source.stream(chunk: { chunk in
             tokenStream.feed(chunk, into: &sink)
             if let error = sink.error { throw error }
+            guard progress.isActive else { return }
+            var total: Double?
             if estimateTotal, let diskSize, source.bytesRead > 0 {
-                bar.total = Double(sink.tokens) * Double(diskSize) / Double(source.bytesRead)
+                total = Double(sink.tokens) * Double(diskSize) / Double(source.bytesRead)
             }
-            bar.update(Double(sink.tokens), note: "\(interner.count) types")
+            progress.update(Double(sink.tokens), total: total, note: "\(interner.count) types")
         }, endOfFile: {
             tokenStream.finishFile(into: &sink)
             if let error = sink.error { throw error }
         })
         try stream?.flush()
-        bar.finish(note: "\(interner.count) types")
+        progress.update(Double(sink.tokens), note: "\(interner.count) types")
+        progress.end()
         return CountedCorpus(interner: interner, stream: stream, tokens: sink.tokens, bytes: source.bytesRead,
                              invalidUTF8: tokenStream.invalidUTF8, sha256: source.checksum())
     }

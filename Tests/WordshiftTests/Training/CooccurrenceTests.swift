@@ -18,12 +18,12 @@ struct TrainingCooccurrenceTests {
         if let tempDir { opts.temporaryDirectory = tempDir }
         let source = try CorpusSource(inputs: [path])
         let counted = try VocabularyCounter.count(source: source, tokenizer: TokenizerOptions(kind: .whitespace), keepStream: true,
-                                                  temporaryDirectory: opts.temporaryDirectory, quiet: true)
+                                                  temporaryDirectory: opts.temporaryDirectory, progress: ProgressReporter(nil))
         defer { counted.stream?.close() }
         let (vocab, rank) = Vocabulary.build(from: counted.interner, minCount: 1, maxVocab: nil)
         var out: [Record] = []
         guard let stream = counted.stream else { return (vocab, out) }
-        _ = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count, options: opts, quiet: true) {
+        _ = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count, options: opts, progress: ProgressReporter(nil)) {
             out.append(Record(w1: $0, w2: $1, x: $2))
         }
         return (vocab, out)
@@ -61,12 +61,12 @@ struct TrainingCooccurrenceTests {
         opts.temporaryDirectory = tmp
         let source = try CorpusSource(inputs: [path])
         let counted = try VocabularyCounter.count(source: source, tokenizer: TokenizerOptions(kind: .whitespace), keepStream: true,
-                                                  temporaryDirectory: tmp, quiet: true)
+                                                  temporaryDirectory: tmp, progress: ProgressReporter(nil))
         let (vocab, rank) = Vocabulary.build(from: counted.interner, minCount: 1, maxVocab: nil)
         let stream = try #require(counted.stream)
         var seenSpills = false
         #expect(throws: Stop.self) {
-            _ = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count, options: opts, quiet: true) { _, _, _ in
+            _ = try CooccurrencePass.count(stream: stream, rank: rank, vocabularySize: vocab.count, options: opts, progress: ProgressReporter(nil)) { _, _, _ in
                 seenSpills = TrainingFixtures.listing(tmp).contains { $0.hasSuffix(".run") }
                 throw Stop()
             }
@@ -82,7 +82,7 @@ struct TrainingCooccurrenceTests {
         c.minCount = 1
         c.cooccurrence.temporaryDirectory = "/nonexistent-wordshift-dir"
         #expect(throws: WordshiftError.self) {
-            _ = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: c, progress: false)
+            _ = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: c)
         }
     }
 

@@ -7,11 +7,11 @@ struct GloVeTrainingTests {
     @Test func sameSeedOneThreadIsBitIdentical() throws {
         let path = try TrainingFixtures.wikiHead(bytes: 40_000)
         let a = path + ".a.sqlite", b = path + ".b.sqlite", c = path + ".c.sqlite"
-        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config(), progress: false)
-        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config(), progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config())
+        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config())
         var other = TrainingFixtures.config()
         other.seed = 7
-        _ = try GloVePipeline.train(corpus: [path], out: c, config: other, progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: c, config: other)
         let va = try TrainingFixtures.vectors(a)
         #expect(va.count > 100)
         #expect(va == (try TrainingFixtures.vectors(b)))
@@ -22,8 +22,8 @@ struct GloVeTrainingTests {
         // Within a phase the threads write disjoint rows, so the result does not depend on timing.
         let path = try TrainingFixtures.wikiHead(bytes: 40_000)
         let a = path + ".t2a.sqlite", b = path + ".t2b.sqlite"
-        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config(threads: 2), progress: false)
-        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config(threads: 2), progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: a, config: TrainingFixtures.config(threads: 2))
+        _ = try GloVePipeline.train(corpus: [path], out: b, config: TrainingFixtures.config(threads: 2))
         let va = try TrainingFixtures.vectors(a)
         #expect(va.count > 100)
         #expect(va == (try TrainingFixtures.vectors(b)))
@@ -58,8 +58,7 @@ struct GloVeTrainingTests {
 
     @Test func costDecreasesAndSummaryIsComplete() throws {
         let path = try TrainingFixtures.wikiHead(bytes: 40_000)
-        let s = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: TrainingFixtures.config(threads: 2, iterations: 5),
-                                        progress: false)
+        let s = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: TrainingFixtures.config(threads: 2, iterations: 5))
         #expect(s.iterations.count == 5)
         for (x, y) in zip(s.iterations, s.iterations.dropFirst()) { #expect(y.cost < x.cost) }
         #expect(s.iterations.allSatisfy { $0.cost.isFinite })
@@ -76,20 +75,20 @@ struct GloVeTrainingTests {
         let dir = TestData.scratchDirectory("wordshift-ckpt")
         var first = TrainingFixtures.config(iterations: 2)
         first.checkpointDirectory = dir
-        _ = try GloVePipeline.train(corpus: [path], out: path + ".part.sqlite", config: first, progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: path + ".part.sqlite", config: first)
         var resumed = TrainingFixtures.config(iterations: 4)
         resumed.checkpointDirectory = dir
         resumed.resume = true
-        let s = try GloVePipeline.train(corpus: [path], out: path + ".resumed.sqlite", config: resumed, progress: false)
+        let s = try GloVePipeline.train(corpus: [path], out: path + ".resumed.sqlite", config: resumed)
         #expect(s.resumedFromIteration == 2)
         #expect(s.iterations.map(\.iteration) == [1, 2, 3, 4])
-        _ = try GloVePipeline.train(corpus: [path], out: path + ".full.sqlite", config: TrainingFixtures.config(iterations: 4), progress: false)
+        _ = try GloVePipeline.train(corpus: [path], out: path + ".full.sqlite", config: TrainingFixtures.config(iterations: 4))
         #expect(try TrainingFixtures.vectors(path + ".resumed.sqlite") == (try TrainingFixtures.vectors(path + ".full.sqlite")))
 
         var changed = resumed
         changed.xMax = 50
         #expect(throws: WordshiftError.self) {
-            _ = try GloVePipeline.train(corpus: [path], out: path + ".bad.sqlite", config: changed, progress: false)
+            _ = try GloVePipeline.train(corpus: [path], out: path + ".bad.sqlite", config: changed)
         }
     }
 
@@ -99,14 +98,14 @@ struct GloVeTrainingTests {
         var config = TrainingFixtures.config()
         config.tokenizer = TokenizerOptions(kind: .whitespace)
         _ = try GloVePipeline.cooccurrences(corpus: [path], vocabulary: nil, out: dir + "/cooccurrence.bin",
-                                            vocabularyOut: dir + "/vocab.txt", config: config, progress: false)
+                                            vocabularyOut: dir + "/vocab.txt", config: config)
         _ = try GloVePipeline.train(vocabularyFile: dir + "/vocab.txt", cooccurrenceFile: dir + "/cooccurrence.bin",
-                                    out: dir + "/files.sqlite", config: config, progress: false)
-        _ = try GloVePipeline.train(corpus: [path], out: dir + "/direct.sqlite", config: config, progress: false)
+                                    out: dir + "/files.sqlite", config: config)
+        _ = try GloVePipeline.train(corpus: [path], out: dir + "/direct.sqlite", config: config)
         // float64 values in the file become the same float32 log and weight: same model.
         #expect(try TrainingFixtures.vectors(dir + "/files.sqlite") == (try TrainingFixtures.vectors(dir + "/direct.sqlite")))
         let vocab = try VocabularyFile.read(dir + "/vocab.txt")
-        let (counted, _) = try GloVePipeline.vocabulary(corpus: [path], config: config, progress: false)
+        let (counted, _) = try GloVePipeline.vocabulary(corpus: [path], config: config)
         #expect(vocab == counted)
         #expect(TrainingFixtures.listing(dir).sorted() == ["cooccurrence.bin", "direct.sqlite", "files.sqlite", "vocab.txt"])
     }

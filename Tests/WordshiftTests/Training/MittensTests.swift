@@ -10,7 +10,7 @@ struct MittensTests {
         var other = TrainingFixtures.config()
         other.seed = 7
         let source = full + ".source.sqlite"
-        _ = try GloVePipeline.train(corpus: [full], out: source, config: other, progress: false)
+        _ = try GloVePipeline.train(corpus: [full], out: source, config: other)
         let data = try Data(contentsOf: URL(fileURLWithPath: full))
         var part = data.prefix(20_000)
         if let nl = part.lastIndex(of: 0x0A) { part = part.prefix(through: nl) }
@@ -42,11 +42,11 @@ struct MittensTests {
         let (source, target) = try Self.fixture()
         let config = TrainingFixtures.config()
         let plain = target + ".plain.sqlite", adapted = target + ".mu0.sqlite"
-        _ = try GloVePipeline.train(corpus: [target], out: plain, config: config, progress: false)
+        _ = try GloVePipeline.train(corpus: [target], out: plain, config: config)
         var options = MittensOptions(mu: 0)
         options.initializeFromSource = false
         let s = try GloVePipeline.adapt(source: VectorStore(path: source), corpus: [target], out: adapted, options: options,
-                                        config: config, progress: false)
+                                        config: config)
         let a = try TrainingFixtures.vectors(plain), b = try TrainingFixtures.vectors(adapted)
         #expect(a.count > 50)
         #expect(Array(b.prefix(a.count)) == a)

@@ -60,7 +60,7 @@ struct TrainingLimitsTests {
         for kind in [TokenizerKind.whitespace, .unicode] {
             let source = try CorpusSource(inputs: [path])
             let counted = try VocabularyCounter.count(source: source, tokenizer: TokenizerOptions(kind: kind), keepStream: false,
-                                                      temporaryDirectory: NSTemporaryDirectory(), quiet: true)
+                                                      temporaryDirectory: NSTemporaryDirectory(), progress: ProgressReporter(nil))
             #expect(counted.tokens == repeats * 100 + 1)
             #expect(counted.interner.count == 101)
             #expect(counted.bytes == bytes.count)
@@ -83,7 +83,7 @@ struct TrainingLimitsTests {
         c.cooccurrence.temporaryDirectory = fs.path
         var caught: Error?
         do {
-            _ = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: c, progress: false)
+            _ = try GloVePipeline.train(corpus: [path], out: path + ".sqlite", config: c)
         } catch { caught = error }
         guard case .io(let p, let message)? = caught as? WordshiftError else {
             Issue.record("expected an I/O error, got \(String(describing: caught))")

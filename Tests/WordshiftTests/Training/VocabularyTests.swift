@@ -14,7 +14,7 @@ struct TrainingVocabularyTests {
 
     @Test func countsRanksAndBreaksTiesByBytes() throws {
         let path = TrainingFixtures.file("b a c a\nb a d\ne c b\n")
-        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 1), progress: false)
+        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 1))
         #expect(vocab.words == ["a", "b", "c", "d", "e"])
         #expect(vocab.counts == [3, 3, 2, 1, 1])
         #expect(summary.tokens == 10)
@@ -22,9 +22,9 @@ struct TrainingVocabularyTests {
 
     @Test func minCountAndMaxVocab() throws {
         let path = TrainingFixtures.file("b a c a\nb a d\ne c b\n")
-        let (v2, _) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 2), progress: false)
+        let (v2, _) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 2))
         #expect(v2.words == ["a", "b", "c"])
-        let (v1, _) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 1, maxVocab: 2), progress: false)
+        let (v1, _) = try GloVePipeline.vocabulary(corpus: [path], config: config(minCount: 1, maxVocab: 2))
         #expect(v1.words == ["a", "b"])
     }
 
@@ -37,7 +37,7 @@ struct TrainingVocabularyTests {
         gz.arguments = ["-k", dir + "/b.txt"]
         try gz.run()
         gz.waitUntilExit()
-        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: [dir], config: config(minCount: 1), progress: false)
+        let (vocab, summary) = try GloVePipeline.vocabulary(corpus: [dir], config: config(minCount: 1))
         #expect(vocab.words == ["x", "y"])
         #expect(vocab.counts == [3, 2])  // a.txt, b.txt and b.txt.gz
         #expect(summary.tokens == 5)
@@ -61,11 +61,11 @@ struct TrainingVocabularyTests {
     @Test func emptyCorpusAndNothingAboveMinCountAreClearErrors() throws {
         let empty = TrainingFixtures.file("  \n\n")
         #expect(throws: WordshiftError.emptyInput(path: empty, message: "the corpus has no tokens")) {
-            _ = try GloVePipeline.train(corpus: [empty], out: empty + ".sqlite", config: TrainingFixtures.config(), progress: false)
+            _ = try GloVePipeline.train(corpus: [empty], out: empty + ".sqlite", config: TrainingFixtures.config())
         }
         let rare = TrainingFixtures.file("a b c\n")
         do {
-            _ = try GloVePipeline.train(corpus: [rare], out: rare + ".sqlite", config: TrainingFixtures.config(), progress: false)
+            _ = try GloVePipeline.train(corpus: [rare], out: rare + ".sqlite", config: TrainingFixtures.config())
             Issue.record("expected an error")
         } catch let WordshiftError.emptyInput(_, message) {
             #expect(message.contains("--min-count"))
