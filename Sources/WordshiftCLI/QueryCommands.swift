@@ -54,14 +54,8 @@ struct NearestCommand: ParsableCommand {
     func run() throws {
         guard k > 0 else { throw ValidationError("-k must be positive") }
         let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
-        let index = vectors.index
-        let looked = try words.map { try vectors.lookup($0) }
-        let queries = looked.flatMap(\.unit)
-        let excluded: [Set<Int>] = looked.map { $0.row.map { [$0] } ?? [] }
-        let found = looked.count == 1
-            ? [index.nearest(to: queries, k: k, excluding: excluded[0], restrict: restrictVocab)]
-            : index.nearestBatch(queries: queries, k: k, excluding: excluded, restrict: restrictVocab)
-        let results = zip(zip(words, looked), found).map { Result(query: $0.0, source: $0.1.source, neighbors: $1) }
+        let found = try vectors.nearest(to: words, k: k, options: SearchOptions(restrict: restrictVocab))
+        let results = zip(words, found).map { Result(query: $0, source: vectors.source(of: $0) ?? .vocabulary, neighbors: $1) }
         if output.json { try JSONOutput.print(results); return }
         for r in results {
             print(r.query + (r.source == .subwords ? " (not in the vocabulary; from its subwords):" : ":"))
@@ -87,9 +81,7 @@ struct AnalogyCommand: ParsableCommand {
 
     func run() throws {
         let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
-        let (la, lb, lc) = (try vectors.lookup(a), try vectors.lookup(b), try vectors.lookup(c))
-        let excluded = Set([la.row, lb.row, lc.row].compactMap { $0 })
-        let answers = vectors.index.analogy(a: la.unit, b: lb.unit, c: lc.unit, excluding: excluded, k: k, method: method, restrict: restrictVocab)
+        let answers = try vectors.analogy(a: a, b: b, c: c, k: k, method: method, options: SearchOptions(restrict: restrictVocab))
         if output.json { try JSONOutput.print(Result(a: a, b: b, c: c, method: method, answers: answers)); return }
         print("\(a) : \(b) :: \(c) : ?")
         for n in answers { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }
