@@ -5,7 +5,10 @@
 /// made plain Hogwild no faster on 2 threads than on 1), so the result depends only on the seed
 /// and the thread count. Within a stratum the shuffled order is kept. With `anchors` (Mittens),
 /// every update is followed by the penalty's proximal step on the two rows it touched; without,
-/// the loop is the plain one.
+/// the loop is the plain one. That step also reads the other half of the word's output vector
+/// (its context row for a word row, and the reverse), which within a phase may be another
+/// thread's row: with T > 1 it reads the copy taken when the phase began
+/// (`MittensAnchors.snapshotPartners`), so Mittens, too, depends only on seed and thread count.
 enum GloVeTrainer {
     static func run(model: GloVeModel, pairs: inout [TrainingPair], config: GloVeConfig, startIteration: Int,
                     history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: ProgressReporter,
@@ -29,6 +32,7 @@ enum GloVeTrainer {
                 for phase in phases {
                     let blocks = strata?.blocks(phase: phase) ?? [[0..<buffer.count]]
                     let phaseStart = done
+                    if threads > 1 { anchors?.snapshotPartners(of: model) }
                     Parallel.run(threads: threads) { t in
                         let shared = SharedPairs(base: base, count: buffer.count)
                         // Thread 0 reports progress, scaled as if every thread kept its pace.
@@ -100,6 +104,16 @@ enum GloVeTrainer {
         let stride = model.stride
         let targets = anchors.targets, wordCoef = anchors.wordCoefficients, contextCoef = anchors.contextCoefficients
         let wordOnly = anchors.wordOnly
+        // Partner rows: the phase's snapshot with several threads, the live rows with one.
+        let partners = anchors.partners, v = model.vocabularySize
+        @inline(__always) func contextPartner(_ w: Int) -> UnsafePointer<Float> {
+            if let partners { return UnsafePointer(partners + (v + w) * stride) }
+            return UnsafePointer(contextBase + w * rowFloats)
+        }
+        @inline(__always) func wordPartner(_ c: Int) -> UnsafePointer<Float> {
+            if let partners { return UnsafePointer(partners + c * stride) }
+            return UnsafePointer(storage + c * rowFloats)
+        }
         var cost = 0.0
         var i = lo
         while i < hi {
@@ -112,12 +126,12 @@ enum GloVeTrainer {
                 blockCost += AdaGradKernel.step(wr, cr, stride: stride, pair: p, eta: eta, clip: clip, biasRate: biasRate)
                 let kw = wordCoef[w]
                 if kw > 0 {
-                    AdaGradKernel.anchor(wr, partner: wordOnly ? nil : UnsafePointer(contextBase + w * rowFloats),
+                    AdaGradKernel.anchor(wr, partner: wordOnly ? nil : contextPartner(w),
                                          target: targets + w * stride, stride: stride, coef: kw, eta: eta)
                 }
                 let kc = contextCoef[c]
                 if kc > 0 {
-                    AdaGradKernel.anchor(cr, partner: UnsafePointer(storage + c * rowFloats),
+                    AdaGradKernel.anchor(cr, partner: wordPartner(c),
                                          target: targets + c * stride, stride: stride, coef: kc, eta: eta)
                 }
                 i += 1

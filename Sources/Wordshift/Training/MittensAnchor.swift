@@ -14,6 +14,13 @@ final class MittensAnchors: @unchecked Sendable {
     let wordCoefficients: UnsafeMutablePointer<Float>
     /// Penalty weight per context-row update (0: not anchored, or word-vector output).
     let contextCoefficients: UnsafeMutablePointer<Float>
+    /// With several threads and word + context output: the weights of every anchored word's
+    /// word row (rows 0..<V) and context row (rows V..<2V) as they were when the current phase
+    /// began. A row's penalty step reads the other half of the output vector from here, never
+    /// from the live model: within a phase that other row may belong to another thread, and
+    /// reading it while that thread writes it made 2-thread runs unrepeatable.
+    private(set) var partners: UnsafeMutablePointer<Float>?
+    private var anchoredIDs: [Int32] = []
 
     /// `sources[i]` is the source vector of word i (length `dimension`) or nil.
     init(sources: [[Float]?], dimension: Int, mu: Float, wordOnly: Bool, pairs: [TrainingPair]) {
@@ -39,6 +46,7 @@ final class MittensAnchors: @unchecked Sendable {
             for d in 0..<dimension { targets[i * stride + d] = r[d] }
             if asWord[i] > 0 { wordCoefficients[i] = mu / Float(asWord[i]) }
             if !wordOnly && asContext[i] > 0 { contextCoefficients[i] = mu / Float(asContext[i]) }
+            if wordCoefficients[i] > 0 || contextCoefficients[i] > 0 { anchoredIDs.append(Int32(i)) }
         }
     }
 
@@ -46,6 +54,25 @@ final class MittensAnchors: @unchecked Sendable {
         targets.deallocate()
         wordCoefficients.deallocate()
         contextCoefficients.deallocate()
+        partners?.deallocate()
+    }
+
+    /// Copies the word and context weights of every anchored word into `partners` (allocated on
+    /// first use). Called between phases, when no thread trains.
+    func snapshotPartners(of model: GloVeModel) {
+        guard !wordOnly, !anchoredIDs.isEmpty else { return }
+        let v = vocabularySize
+        let buffer: UnsafeMutablePointer<Float>
+        if let partners { buffer = partners } else {
+            buffer = .allocate(capacity: 2 * v * stride)
+            buffer.initialize(repeating: 0, count: 2 * v * stride)
+            partners = buffer
+        }
+        for id in anchoredIDs {
+            let i = Int(id)
+            (buffer + i * stride).update(from: model.wordRow(i), count: stride)
+            (buffer + (v + i) * stride).update(from: model.contextRow(i), count: stride)
+        }
     }
 }
 

@@ -89,6 +89,32 @@ struct MittensTests {
         #expect(try Self.meanDistance(out, source: source) < 1e-3)
     }
 
+    /// Two runs on 2 threads with the same seed give the same vectors, bit for bit. (The penalty
+    /// step reads the other half of a word's output vector; within a phase that row can be
+    /// another thread's, so it is read from the copy taken when the phase began.)
+    @Test func twoThreadsRepeatBitForBit() throws {
+        let full = try TrainingFixtures.wikiHead(bytes: 60_000)
+        var sourceConfig = TrainingFixtures.config(threads: 2)
+        sourceConfig.seed = 7
+        let source = full + ".source.sqlite"
+        _ = try GloVePipeline.train(corpus: [full], out: source, config: sourceConfig, progress: false)
+        var config = TrainingFixtures.config(threads: 2, iterations: 2)
+        config.cooccurrence.window = 10
+        var runs: [[[Float]]] = []
+        for run in 0..<2 {
+            let out = full + ".mittens\(run).sqlite"
+            let s = try GloVePipeline.adapt(source: VectorStore(path: source), corpus: [full], out: out, mu: 0.5, config: config)
+            #expect(s.training.threads == 2 && s.anchoredWords > 200)
+            runs.append(try TrainingFixtures.vectors(out))
+        }
+        #expect(runs[0].count > 200)
+        for run in runs.dropFirst() {
+            #expect(run.count == runs[0].count)
+            let differing = zip(run, runs[0]).filter { a, b in !zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern } }.count
+            #expect(differing == 0, "\(differing) of \(run.count) vectors differ between two 2-thread runs with one seed")
+        }
+    }
+
     @Test func badInputsWriteNothing() throws {
         let (source, target) = try Self.fixture()
         var config = TrainingFixtures.config()
