@@ -97,7 +97,7 @@ struct MittensTests {
         var sourceConfig = TrainingFixtures.config(threads: 2)
         sourceConfig.seed = 7
         let source = full + ".source.sqlite"
-        _ = try GloVePipeline.train(corpus: [full], out: source, config: sourceConfig, progress: false)
+        _ = try GloVePipeline.train(corpus: [full], out: source, config: sourceConfig)
         var config = TrainingFixtures.config(threads: 2, iterations: 2)
         config.cooccurrence.window = 10
         var runs: [[[Float]]] = []
