@@ -39,6 +39,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "WordshiftBench", dependencies: ["Wordshift"]),
+        // The README's library example, verbatim (a test checks both are the same and runs it).
+        .executableTarget(name: "ReadmeExample", dependencies: ["Wordshift"], path: "Examples/ReadmeExample"),
         .testTarget(name: "WordshiftTests", dependencies: ["Wordshift"], exclude: ["Fixtures"]),
     ]
 )

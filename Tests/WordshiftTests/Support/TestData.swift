@@ -31,11 +31,14 @@ enum TestData {
     }
 
     /// Path of the built `wordshift` binary next to the test bundle.
-    static var cliBinary: String {
-        let candidates = [repoRoot + "/.build/debug/wordshift", repoRoot + "/.build/release/wordshift"]
+    static var cliBinary: String { binary("wordshift") }
+
+    /// Path of a built executable of this package, next to the test bundle.
+    static func binary(_ name: String) -> String {
+        let candidates = [repoRoot + "/.build/debug/" + name, repoRoot + "/.build/release/" + name]
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
         for _ in 0..<3 {
-            let p = dir.appendingPathComponent("wordshift").path
+            let p = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: p) { return p }
             dir.deleteLastPathComponent()
         }
