@@ -1,13 +1,17 @@
 /// Unit-length vectors in one contiguous row-major buffer, ready for cosine search.
 /// Row `i` belongs to `words[i]`; `norms[i]` is the length of the original vector.
 public final class EmbeddingIndex: @unchecked Sendable {
+    /// Words in row order.
     public let words: [String]
+    /// Corpus count of each word, where the store has counts.
     public let counts: [Int?]
+    /// Vector length.
     public let dimension: Int
     /// Written only while loading: the int8 copy and every search read these, so nothing outside
     /// the package may change them.
     package let units: UnsafeMutableBufferPointer<Float>
     package let norms: UnsafeMutableBufferPointer<Float>
+    /// Row of each word.
     public private(set) var ids: [String: Int32] = [:]
     /// The int8 first-pass copy for single queries, built on first use (large indexes only).
     private var quantizedRows: QuantizedRows?
@@ -24,6 +28,7 @@ public final class EmbeddingIndex: @unchecked Sendable {
         return q
     }
 
+    /// Number of rows.
     public var count: Int { words.count }
 
     /// Allocates zeroed storage; the caller fills `units` and `norms`, then `finishLoading()`.
@@ -64,6 +69,7 @@ public final class EmbeddingIndex: @unchecked Sendable {
         ids = map
     }
 
+    /// Row of `word` (exact match), or nil.
     public func id(of word: String) -> Int? { ids[word].map(Int.init) }
 
     /// Pointer to the unit vector of row `i`.

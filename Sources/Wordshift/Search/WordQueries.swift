@@ -10,6 +10,7 @@ public struct SearchOptions: Sendable, Equatable {
     /// once gets more throughput with 1.
     public var threads: Int?
 
+    /// Options with the given restriction and thread bound (both default to none).
     public init(restrict: Int? = nil, threads: Int? = nil) {
         self.restrict = restrict
         self.threads = threads

@@ -30,7 +30,3 @@ public enum MetaKey {
     public static let toolVersion = "tool_version"
     public static let vectorKind = "vector_kind"
 }
-
-public enum WordshiftVersion {
-    public static let string = "0.1.0"
-}

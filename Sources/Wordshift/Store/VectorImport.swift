@@ -2,14 +2,21 @@ import Dispatch
 
 /// Imports a vector file into a new store and exports a store to a vector file.
 public enum VectorImport {
+    /// What an import did.
     public struct Summary: Codable, Sendable {
+        /// The store written.
         public var store: String
+        /// What the reader found: format, rows, dimension, skipped lines, warnings.
         public var report: LoadReport
+        /// SHA-256 of the imported file (empty for standard input).
         public var sourceSHA256: String
+        /// Wall-clock seconds.
         public var seconds: Double
     }
 
-    /// Reads `file` and writes a store at `store`. The store appears only when complete.
+    /// Reads `file` (any supported format, detected unless `options.format` says; "-" reads
+    /// standard input) and writes a store at `store`. The store appears only when complete.
+    /// Reports an "import" stage counted in vectors to `progress`.
     public static func importFile(_ file: String, to store: String, options: LoadOptions = LoadOptions(),
                                   progress: ProgressHandler? = nil) throws -> Summary {
         if file != "-", try (options.format ?? VectorFileReader.detectFormat(path: file)) == .fastTextBinary {
@@ -77,7 +84,8 @@ public enum VectorImport {
         }
     }
 
-    /// Writes every vector of `store` (original lengths restored) to `file` in `format`.
+    /// Writes every vector of `store` (original lengths restored) to `file` in `format` and
+    /// returns how many. Reports an "export" stage counted in vectors to `progress`.
     public static func export(store: VectorStore, to file: String, format: VectorFormat,
                               progress handler: ProgressHandler? = nil) throws -> Int {
         let writer = try VectorFileWriter(path: file, format: format, count: store.count, dimension: store.dimension)

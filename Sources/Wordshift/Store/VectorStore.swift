@@ -1,13 +1,20 @@
 /// A store opened for reading. Opening reads only the meta table; single-word lookups are
 /// prepared-statement reads; `loadIndex()` reads the whole matrix for search.
 public final class VectorStore {
+    /// The store file.
     public let path: String
+    /// The store's meta entries (provenance, format, training settings); keys in ``MetaKey``.
     public let meta: [String: String]
+    /// Vector length.
     public let dimension: Int
+    /// Number of words (rows).
     public let count: Int
     let connection: SQLiteConnection
     private var lookupStatement: SQLiteStatement?
 
+    /// Opens the store at `path` read-only. Throws ``WordshiftError/notAStore(path:message:)`` for a
+    /// file that is not a Wordshift store and ``WordshiftError/unsupportedStoreVersion(path:found:supported:)``
+    /// for one written by a newer version.
     public init(path: String) throws {
         guard System.fileExists(path) else { throw WordshiftError.io(path: path, message: "no such file") }
         guard !System.isDirectory(path) else { throw WordshiftError.io(path: path, message: "is a directory, expected a store") }
@@ -87,7 +94,8 @@ public final class VectorStore {
         return (words, counts)
     }
 
-    /// Reads every vector into one contiguous matrix for search.
+    /// Reads every vector into one contiguous matrix for search. Reports a "loading" stage
+    /// counted in vectors to `progress`.
     public func loadIndex(progress handler: ProgressHandler? = nil) throws -> EmbeddingIndex {
         let progress = ProgressReporter(handler)
         let (words, counts) = try loadWords()

@@ -1,17 +1,22 @@
 /// Vectors for query words: the vocabulary first, then (if the store has them and they are
 /// enabled) the word's subwords, so that names, typos and inflections still get a vector.
 public struct WordVectors: Sendable {
+    /// Where a query word's vector came from.
     public enum Source: String, Codable, Sendable { case vocabulary, subwords }
 
+    /// The vocabulary's vectors, as unit vectors with their norms, in one contiguous matrix.
     public let index: EmbeddingIndex
+    /// The store's character n-gram table, used for words the vocabulary lacks (nil: none or disabled).
     public let subwords: NgramTable?
 
+    /// Queries over an index already in memory and, optionally, an n-gram table.
     public init(index: EmbeddingIndex, subwords: NgramTable?) {
         self.index = index
         self.subwords = subwords
     }
 
-    /// Opens a store's matrix and, unless disabled, its n-gram table.
+    /// Reads `store`'s vectors and, unless `useSubwords` is false, its n-gram table. Reports a
+    /// "loading" stage counted in vectors to `progress`.
     public static func load(store: VectorStore, useSubwords: Bool = true, progress: ProgressHandler? = nil) throws -> WordVectors {
         let index = try store.loadIndex(progress: progress)
         return WordVectors(index: index, subwords: useSubwords ? try NgramTable.load(from: store) : nil)

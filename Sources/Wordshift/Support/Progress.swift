@@ -7,6 +7,7 @@ import Synchronization
 /// events; the caller decides what to show: the `wordshift` CLI draws a progress bar on
 /// standard error, a server logs, a test collects them.
 public struct ProgressEvent: Sendable, Equatable {
+    /// What an event reports.
     public enum Kind: Sendable, Equatable {
         /// A stage starts. `total` is set when the amount of work is known.
         case begin
@@ -19,6 +20,7 @@ public struct ProgressEvent: Sendable, Equatable {
         case log
     }
 
+    /// What this event reports.
     public var kind: Kind
     /// Short name of the stage, e.g. "co-occurrence" or "iter 3/15".
     public var stage: String
@@ -32,6 +34,7 @@ public struct ProgressEvent: Sendable, Equatable {
     /// to add), or a short note on the current state (`.advance`, e.g. "12k types").
     public var message: String?
 
+    /// An event; `done`, `total`, `unit` and `message` are optional depending on `kind`.
     public init(kind: Kind, stage: String, done: Double = 0, total: Double? = nil, unit: String = "",
                 message: String? = nil) {
         self.kind = kind

@@ -1,5 +1,6 @@
 /// Every parameter of a GloVe training run (the defaults are the reference demo's).
 public struct GloVeConfig: Codable, Sendable, Equatable {
+    /// Which vectors the store receives.
     public enum OutputVectors: String, Codable, Sendable {
         /// Word + context vector (the reference tools' `-model 2`, their default).
         case wordPlusContext = "word+context"
@@ -7,27 +8,41 @@ public struct GloVeConfig: Codable, Sendable, Equatable {
         case wordOnly = "word"
     }
 
+    /// Vector length (`--dim`).
     public var dimension = 100
+    /// Passes over the shuffled co-occurrences (`--iter`).
     public var iterations = 15
+    /// Weighting cutoff x_max: pairs seen this often or more get full weight (`--x-max`).
     public var xMax = 10.0
+    /// Weighting exponent: f(x) = (x / x_max)^alpha below the cutoff (`--alpha`).
     public var alpha = 0.75
+    /// AdaGrad initial learning rate (`--eta`).
     public var eta = 0.05
+    /// Bound on each gradient component before the AdaGrad step.
     public var gradientClip = 100.0
     /// Scale of the biases' AdaGrad steps. 1, as in the reference tools' current release, whose
     /// learning rate scales only the vector components; `eta` gives their earlier releases' rule.
     public var biasRate = 1.0
+    /// Drop words seen fewer times (`--min-count`).
     public var minCount = 5
+    /// Keep at most this many words, the most frequent (`--max-vocab`; nil: all).
     public var maxVocab: Int? = nil
+    /// Worker threads (default: all cores).
     public var threads = Parallel.defaultThreads
+    /// Seed of the initial vectors and the shuffle: the same seed and thread count give the same vectors.
     public var seed: UInt64 = 1
+    /// How the corpus is split into words.
     public var tokenizer = TokenizerOptions()
+    /// Window, weighting and memory budget of co-occurrence counting.
     public var cooccurrence = CooccurrenceOptions()
+    /// Word + context vectors (default) or word vectors only.
     public var output = OutputVectors.wordPlusContext
     /// Where a checkpoint is written after every iteration (nil: no checkpoints).
     public var checkpointDirectory: String? = nil
     /// Continue from the checkpoint in `checkpointDirectory` if there is one.
     public var resume = false
 
+    /// The defaults.
     public init() {}
 
     func validate() throws {

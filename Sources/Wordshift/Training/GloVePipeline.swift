@@ -2,7 +2,10 @@
 /// store. Single stages (vocabulary only, co-occurrences to a `cooccurrence.bin`, training from
 /// the reference tools' files) are available too, so stages can be mixed with those tools.
 public enum GloVePipeline {
-    /// Trains vectors from a raw corpus and writes the store at `out`.
+    /// Trains vectors from a raw corpus (files, directories, `.gz` files; "-" is standard input)
+    /// and writes the store at `out`. Reports to `progress` the stages "counting" (tokens),
+    /// "co-occurrence" (tokens) and "iter N/M" (pairs; its `.end` message is the iteration's
+    /// cost, time and rate), plus `.log` lines for the vocabulary and co-occurrence totals.
     public static func train(corpus: [String], out: String, config: GloVeConfig,
                              progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
