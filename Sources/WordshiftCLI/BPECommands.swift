@@ -26,13 +26,20 @@ struct BPETrainCommand: ParsableCommand {
         discussion: "Words are split like the Hugging Face Whitespace pre-tokenizer. Characters never seen in training become `<unk>` when encoding. --out is an existing store (the model is added to it) or a tokenizer.json path.")
 
     @Option(name: .long, parsing: .upToNextOption, help: "Corpus files (.gz fine).") var corpus: [String]
-    @Option(name: .long, help: "Target vocabulary size (characters + merges).") var vocabSize = 8000
-    @Option(name: .long, help: "Stop when the best pair occurs fewer times.") var minFrequency = 2
+    @Option(name: .long, help: "Target vocabulary size (characters + merges).", transform: Flags.integer(1...10_000_000)) var vocabSize = 8000
+    @Option(name: .long, help: "Stop when the best pair occurs fewer times.", transform: Flags.integer(1...)) var minFrequency = 2
     @Option(name: .long, help: "A store to extend, or a .json file.") var out: String
+    @Flag(name: .long, help: "Replace an existing .json file at --out.") var force = false
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         guard !corpus.isEmpty else { throw ValidationError("give at least one --corpus file") }
+        if isTokenizerJSON(out) {
+            try OutputPath.check(out, force: force, inputs: corpus)
+        } else {
+            _ = try VectorStore(path: out)  // the store to extend must exist (and be a store)
+            try OutputPath.check(out, force: true, inputs: corpus)
+        }
         let t0 = System.now()
         let counts = try BPETrainer.countWords(corpus: corpus)
         let counting = System.now() - t0
@@ -78,8 +85,10 @@ struct BPEExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a store's BPE model as a Hugging Face tokenizer.json.")
     @Argument(help: "Store.") var store: String
     @Option(name: .long, help: "tokenizer.json path.") var out: String
+    @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
     func run() throws {
         guard out.hasSuffix(".json") else { throw ValidationError("--out must end in .json") }
+        try OutputPath.check(out, force: force, inputs: [store])
         try BPEFiles.writeTokenizerJSON(try loadBPE(store), to: out)
     }
 }

@@ -12,22 +12,30 @@ struct ClassifyAdapt: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled source-domain files.") var source: [String]
     @Option(name: .long, help: "Unlabeled target-domain text, one document per line (.gz ok).") var targetUnlabeled: String
-    @Option(name: .long, help: "Use the first N lines of the unlabeled target text.") var targetLimit = 20_000
+    @Option(name: .long, help: "Use the first N lines of the unlabeled target text.", transform: Flags.integer(1...)) var targetLimit = 20_000
     @Option(name: .long, help: "Labeled target data: few-shot samples and the in-domain upper bound.") var targetLabeled: String?
-    @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).") var shots: Int?
+    @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).", transform: Flags.integer(0...)) var shots: Int?
     @Option(name: .long, help: "none, embeddings, coral, adversarial, self-train or all.") var method = "all"
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files.") var test: [String]
     @Option(name: .customLong("json"), help: "Write the report as JSON here.") var jsonOut: String?
     @Option(name: .long, help: "Write an SVG bar chart here.") var svg: String?
     @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method: used if it exists, otherwise written there by Mittens (default: a temporary file).") var adaptedStore: String?
     @OptionGroup var mittens: MittensAdaptOptions
-    @Option(name: .long, help: "Weight of the reversed domain gradient.") var adversarialWeight: Float = 0.1
-    @Option(name: .long, help: "Self-training rounds.") var selfTrainRounds = 3
+    @Option(name: .long, help: "Weight of the reversed domain gradient.", transform: Flags.real(from: Float(0))) var adversarialWeight: Float = 0.1
+    @Option(name: .long, help: "Self-training rounds.", transform: Flags.integer(0...100)) var selfTrainRounds = 3
     @OptionGroup var head: HeadOptions
+    @Flag(name: .long, help: "Replace existing files at --json and --svg.") var force = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
         guard !source.isEmpty, !test.isEmpty else { throw ValidationError("need at least one --source and one --test file") }
+        let inputs = [store, targetUnlabeled] + source + test + (targetLabeled.map { [$0] } ?? [])
+        if let jsonOut { try OutputPath.check(jsonOut, force: force, inputs: inputs, flag: "--json") }
+        if let svg { try OutputPath.check(svg, force: force, inputs: inputs, flag: "--svg") }
+        if let jsonOut, let svg { try OutputPath.checkDistinct([("--json", jsonOut), ("--svg", svg)]) }
+        if let adaptedStore, !System.fileExists(adaptedStore) {
+            try OutputPath.check(adaptedStore, force: false, inputs: inputs, flag: "--adapted-store")
+        }
         let methods: [AdaptationMethod]
         if method == "all" { methods = AdaptationMethod.allCases.filter { $0 != .none } } else {
             guard let m = AdaptationMethod(rawValue: method) else { throw ValidationError("unknown --method \(method)") }
@@ -64,8 +72,8 @@ struct ClassifyAdapt: ParsableCommand {
         if let jsonOut {
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try e.encode(report).write(to: URL(fileURLWithPath: jsonOut))
+            try e.encode(report).write(to: URL(fileURLWithPath: jsonOut), options: .atomic)
         }
-        if let svg { try Data(report.svg().utf8).write(to: URL(fileURLWithPath: svg)) }
+        if let svg { try Data(report.svg().utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
     }
 }

@@ -5,17 +5,23 @@ import Wordshift
 /// `classify adapt` options of the embeddings method: the Mittens run that adapts the store's
 /// vectors to the target text, the head over them, and the iterated self-training.
 struct MittensAdaptOptions: ParsableArguments {
-    @Option(name: .long, help: "Mittens penalty weight mu in mu·|w − w_source|² (0: free GloVe from the source vectors).") var mu: Float = 0.1
-    @Option(name: .customLong("adapt-iter"), help: "GloVe iterations on the target text.") var adaptIter = 10
-    @Option(name: .customLong("adapt-window"), help: "Co-occurrence window on the target text (wide: review-level topics carry the sentiment).") var adaptWindow = 50
-    @Option(name: .customLong("adapt-min-count"), help: "Minimum count of a target-text word.") var adaptMinCount = 5
-    @Option(name: .customLong("adapt-threads"), help: "GloVe threads (default: all cores).") var adaptThreads: Int?
+    @Option(name: .long, help: "Mittens penalty weight mu in mu·|w − w_source|² (0: free GloVe from the source vectors).", transform: Flags.real(from: Float(0)))
+    var mu: Float = 0.1
+    @Option(name: .customLong("adapt-iter"), help: "GloVe iterations on the target text.", transform: Flags.integer(1...)) var adaptIter = 10
+    @Option(name: .customLong("adapt-window"), help: "Co-occurrence window on the target text (wide: review-level topics carry the sentiment).",
+            transform: Flags.integer(1...GloVeConfig.maximumWindow)) var adaptWindow = 50
+    @Option(name: .customLong("adapt-min-count"), help: "Minimum count of a target-text word.", transform: Flags.integer(1...)) var adaptMinCount = 5
+    @Option(name: .customLong("adapt-threads"), help: "GloVe threads (default: all cores).", transform: Flags.threads) var adaptThreads: Int?
     @Flag(name: .customLong("adapt-with-source"), help: "Train the vectors on the source texts too (their labels are dropped).") var adaptWithSource = false
     @Flag(name: .customLong("transfer-fine-tune"), help: "Fine-tune the adapted vectors in the embeddings head (default: frozen).") var transferFineTune = false
-    @Option(name: .customLong("transfer-word-ngrams"), help: "Longest word n-gram of the embeddings head.") var transferWordNgrams = 1
-    @Option(name: .customLong("transfer-buckets"), help: "Hash buckets of the embeddings head (0: adapted vectors only).") var transferBuckets = 0
-    @Option(name: .customLong("student-fraction"), help: "Share of the target text the embeddings + self-train student learns from.") var studentFraction = 1.0
-    @Option(name: .customLong("transfer-sif"), help: "SIF weight a/(a+p(w)) on the embeddings head's vectors (0: off).") var transferSIF = 1e-3
+    @Option(name: .customLong("transfer-word-ngrams"), help: "Longest word n-gram of the embeddings head.",
+            transform: Flags.integer(1...HeadOptions.maximumWordNgrams)) var transferWordNgrams = 1
+    @Option(name: .customLong("transfer-buckets"), help: "Hash buckets of the embeddings head (0: adapted vectors only).",
+            transform: Flags.integer(0...HeadOptions.maximumBuckets)) var transferBuckets = 0
+    @Option(name: .customLong("student-fraction"), help: "Share of the target text the embeddings + self-train student learns from.",
+            transform: Flags.real(above: 0.0, through: 1.0)) var studentFraction = 1.0
+    @Option(name: .customLong("transfer-sif"), help: "SIF weight a/(a+p(w)) on the embeddings head's vectors (0: off).",
+            transform: Flags.real(from: 0.0)) var transferSIF = 1e-3
     @Flag(name: .customLong("transfer-coral"), help: "Also CORAL-align the embeddings head's features, and teach with that head.") var transferCoral = false
     @Option(name: .customLong("self-train-fractions"), help: "Comma-separated share of the target text pseudo-labeled per self-training round (default 0.2,0.4,0.6,… for --self-train-rounds).")
     var selfTrainFractions: String?

@@ -12,28 +12,31 @@ struct HeadOptions: ParsableArguments {
     @Flag(name: .long, help: "Keep the store's vectors fixed (hashed rows still train).") var freeze = false
     @Flag(name: .long, help: "Fine-tune the store's vectors (the default).") var fineTune = false
     @Flag(name: .long, help: "Add character n-grams of words missing from the store.") var subwords = false
-    @Option(name: .long, help: "Longest word n-gram (1: unigrams only).") var wordNgrams = 1
-    @Option(name: .long, help: "Hidden tanh units (0: none).") var hidden = 0
-    @Option(name: .long, help: "Epochs.") var epochs = 5
-    @Option(name: .long, help: "Initial learning rate (decays linearly to 0).") var lr: Float = 0.1
-    @Option(name: .long, help: "Hash buckets for unknown words and n-grams.") var buckets = 1 << 19
-    @Option(name: .long, help: "Worker threads.") var threads = Parallel.defaultThreads
+    @Option(name: .long, help: "Longest word n-gram (1: unigrams only).", transform: Flags.integer(1...HeadOptions.maximumWordNgrams)) var wordNgrams = 1
+    @Option(name: .long, help: "Hidden tanh units (0: none).", transform: Flags.integer(0...HeadOptions.maximumHidden)) var hidden = 0
+    @Option(name: .long, help: "Epochs.", transform: Flags.integer(1...)) var epochs = 5
+    @Option(name: .long, help: "Initial learning rate (decays linearly to 0).", transform: Flags.real(above: Float(0))) var lr: Float = 0.1
+    @Option(name: .long, help: "Hash buckets for unknown words and n-grams.", transform: Flags.integer(0...HeadOptions.maximumBuckets)) var buckets = 1 << 19
+    @Option(name: .long, help: "Worker threads (default: all cores).", transform: Flags.threads) var threads = Parallel.defaultThreads
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
-    @Option(name: .long, help: "Share held out for early stopping when no --valid is given (0: none).") var validFraction = 0.05
+    @Option(name: .long, help: "Share held out for early stopping when no --valid is given (0: none).", transform: Flags.real(from: 0.0, below: 1.0))
+    var validFraction = 0.05
     @Flag(name: .long, help: "Do not weight classes by inverse frequency.") var noBalance = false
 
     func config(for store: VectorStore) throws -> ClassifierConfig {
         if freeze && fineTune { throw ValidationError("--freeze and --fine-tune exclude each other") }
         guard store.count > 0 else { throw WordshiftError.emptyInput(path: store.path, message: "the store has no vectors") }
-        guard wordNgrams >= 1, hidden >= 0, epochs >= 1, lr > 0, buckets >= 0, threads >= 1,
-              validFraction >= 0, validFraction < 1 else {
-            throw ValidationError("need --word-ngrams ≥ 1, --hidden ≥ 0, --epochs ≥ 1, --lr > 0, --buckets ≥ 0, --threads ≥ 1, 0 ≤ --valid-fraction < 1")
-        }
-        return ClassifierConfig(
+        let config = ClassifierConfig(
             features: FeatureConfig(storeCount: store.count, buckets: buckets, wordNgrams: wordNgrams, subwords: subwords),
             dimension: store.dimension, hidden: hidden, freeze: freeze, epochs: epochs, learningRate: lr,
             threads: threads, seed: seed, validFraction: validFraction, balanceClasses: !noBalance)
+        try config.validate()
+        return config
     }
+
+    static let maximumWordNgrams = ClassifierConfig.maximumWordNgrams
+    static let maximumHidden = ClassifierConfig.maximumHidden
+    static let maximumBuckets = ClassifierConfig.maximumBuckets
 }
 
 struct ClassifyTrain: ParsableCommand {
@@ -88,14 +91,13 @@ struct ClassifyPredict: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Option(name: .long, help: "Head name.") var name: String
     @Argument(help: "Input file, or - for standard input.") var file: String = "-"
-    @Option(name: .short, help: "Labels per line.") var k = 1
-    @Option(name: .long, help: "Leave out labels below this probability.") var threshold: Float = 0
+    @Option(name: .short, help: "Labels per line.", transform: Flags.integer(1...)) var k = 1
+    @Option(name: .long, help: "Leave out labels below this probability.", transform: Flags.real(from: Float(0), through: 1)) var threshold: Float = 0
     @OptionGroup var output: OutputOptions
 
     struct Line: Codable { var labels: [String]; var probabilities: [Float] }
 
     func run() throws {
-        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
         let s = try VectorStore(path: store)
         let index = try loadIndex(store, quiet: output.quiet)
         let h = try HeadStore.load(name: name, store: s, index: index)

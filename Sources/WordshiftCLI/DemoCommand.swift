@@ -15,12 +15,13 @@ struct DemoCommand: ParsableCommand {
 
     @Option(name: .long, help: "Corpus to train on (default: the embedded default corpus).") var corpus: String?
     @Option(name: .long, help: "Store to write.") var out = "vectors/demo.sqlite"
-    @Option(name: .long, help: "Vector dimension.") var dim = 50
-    @Option(name: .long, help: "Training iterations.") var iter = 10
-    @Option(name: .long, help: "Context window.") var window = 10
-    @Option(name: .long, help: "Threads (default: all cores).") var threads: Int?
+    @Option(name: .long, help: "Vector dimension.", transform: Flags.integer(1...100_000)) var dim = 50
+    @Option(name: .long, help: "Training iterations.", transform: Flags.integer(1...)) var iter = 10
+    @Option(name: .long, help: "Context window.", transform: Flags.integer(1...GloVeConfig.maximumWindow)) var window = 10
+    @Option(name: .long, help: "Threads (default: all cores).", transform: Flags.threads) var threads: Int?
     @Option(name: .long, parsing: .upToNextOption, help: "Words to query.")
     var query = ["king", "music", "war", "science", "water", "january"]
+    @Flag(name: .long, help: "Train again even if --out exists (it is replaced).") var force = false
     @Flag(name: .shortAndLong, help: "No progress bars.") var quiet = false
 
     static let defaultCorpus = "corpus/enwiki-2015-head.txt"
@@ -33,12 +34,22 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A second demo queries the store the first one trained instead of replacing it.
+        if System.fileExists(out) && !force {
+            let store = try VectorStore(path: out)
+            print("Using the vectors trained earlier in \(out) (pass --force to train them again).")
+            let index = try store.loadIndex()
+            let table = try NgramTable.load(from: store)
+            try query(WordVectors(index: index, subwords: table), out: out)
+            return
+        }
         guard let path = corpus ?? Self.locateDefaultCorpus() else {
             throw WordshiftError.io(path: Self.defaultCorpus,
                 message: "the default corpus was not found in $WORDSHIFT_DATA, corpora/data or ../shared/data; run `bash tools/fetch-data.sh` or pass --corpus FILE")
         }
         let dir = (out as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try OutputPath.check(out, force: force, inputs: [path])
         var config = GloVeConfig()
         config.dimension = dim
         config.iterations = iter
@@ -56,7 +67,12 @@ struct DemoCommand: ParsableCommand {
         try StoreUpdate.run(out) { try table.write(to: $0) }
         print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n")
 
-        let vectors = WordVectors(index: index, subwords: table)
+        try query(WordVectors(index: index, subwords: table), out: out)
+    }
+
+    /// Neighbours of the query words, a misspelling and an analogy.
+    private func query(_ vectors: WordVectors, out: String) throws {
+        let index = vectors.index
         for word in query + ["philosphy"] {
             guard let q = try? vectors.lookup(word) else { print("\(word): not in the vocabulary"); continue }
             let found = index.nearest(to: q.unit, k: 6, excluding: q.row.map { [$0] } ?? [])

@@ -12,7 +12,8 @@ struct EvaluateAnalogies: ParsableCommand {
 
     @Argument(help: "Store.") var store: String
     @Argument(help: "Questions file (`: section` lines, then `a b c d`).") var file: String
-    @Option(name: .long, help: "Use only the N most frequent words (gensim's default 300000).") var restrictVocab = 300_000
+    @Option(name: .long, help: "Use only the N most frequent words (gensim's default 300000).", transform: Flags.integer(1...))
+    var restrictVocab = 300_000
     @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
@@ -40,7 +41,7 @@ struct EvaluateSimilarity: ParsableCommand {
 
     @Argument(help: "Store.") var store: String
     @Argument(help: "Similarity files (TSV, space-separated, SimVerb).") var files: [String]
-    @Option(name: .long, help: "Use only the N most frequent words.") var restrictVocab = 300_000
+    @Option(name: .long, help: "Use only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab = 300_000
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
@@ -68,9 +69,9 @@ struct EvaluateMisspellings: ParsableCommand {
         abstract: "How often a one-edit misspelling of a frequent word finds that word among its nearest neighbours (needs subwords).")
 
     @Argument(help: "Store with subwords (fastText import or `subword fit`).") var store: String
-    @Option(name: .long, help: "Misspell the N most frequent words.") var words = 10_000
-    @Option(name: .short, help: "A hit is the intended word among the top k.") var k = 5
-    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @Option(name: .long, help: "Misspell the N most frequent words.", transform: Flags.integer(1...)) var words = 10_000
+    @Option(name: .short, help: "A hit is the intended word among the top k.", transform: Flags.integer(1...)) var k = 5
+    @Option(name: .long, help: "Search only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab: Int?
     @Option(name: .long, help: "Seed of the edits.") var seed: UInt64 = 1
     @OptionGroup var output: OutputOptions
 

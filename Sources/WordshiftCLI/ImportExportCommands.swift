@@ -17,17 +17,15 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "Vector file to read (`-` for standard input).") var file: String
     @Option(name: .long, help: "Store to create.") var out: String
     @Option(name: .long, help: "Input format: \(VectorFormat.allValueStrings.joined(separator: ", ")) (default: detect).") var format: VectorFormat?
-    @Option(name: .long, help: "Read at most N vectors.") var limit: Int?
+    @Option(name: .long, help: "Read at most N vectors.", transform: Flags.integer(1...)) var limit: Int?
     @Option(name: .long, help: "Invalid UTF-8 in words: strict (error) or replace (U+FFFD, counted in a warning).") var utf8: UTF8Policy = .replace
     @Flag(name: .long, help: "A header whose count disagrees with the content is an error, not a warning.") var strictHeader = false
     @Flag(name: .long, help: "Replace an existing store at --out.") var force = false
-    @Option(name: .long, help: "Parsing threads (default: all cores).") var threads: Int?
+    @Option(name: .long, help: "Parsing threads (default: all cores).", transform: Flags.threads) var threads: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        if System.fileExists(out) && !force {
-            throw WordshiftError.invalidArgument("\(out) exists; pass --force to replace it")
-        }
+        try OutputPath.check(out, force: force, inputs: [file])
         let options = LoadOptions(format: format, limit: limit, utf8: utf8, strictHeader: strictHeader,
                                   threads: threads ?? Parallel.defaultThreads)
         let summary = try VectorImport.importFile(file, to: out, options: options, progress: ProgressRenderer.handler(quiet: output.quiet))
@@ -50,11 +48,13 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "Store to read.") var store: String
     @Option(name: .long, help: "Output format: \(VectorFormat.allValueStrings.joined(separator: ", ")).") var format: VectorFormat
     @Option(name: .long, help: "File to write.") var out: String
+    @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var file: String; var format: VectorFormat; var vectors: Int; var dimension: Int }
 
     func run() throws {
+        try OutputPath.check(out, force: force, inputs: [store])
         let s = try VectorStore(path: store)
         let n = try VectorImport.export(store: s, to: out, format: format, progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json {

@@ -44,15 +44,14 @@ struct NearestCommand: ParsableCommand {
 
     @Argument(help: "Store.") var store: String
     @Argument(help: "Query words.") var words: [String]
-    @Option(name: .short, help: "Number of neighbours.") var k = 10
-    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @Option(name: .short, help: "Number of neighbours.", transform: Flags.integer(1...)) var k = 10
+    @Option(name: .long, help: "Search only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab: Int?
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var query: String; var source: WordVectors.Source; var neighbors: [Neighbor] }
 
     func run() throws {
-        guard k > 0 else { throw ValidationError("-k must be positive") }
         let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
         let found = try vectors.nearest(to: words, k: k, options: SearchOptions(restrict: restrictVocab))
         let results = zip(words, found).map { Result(query: $0, source: vectors.source(of: $0) ?? .vocabulary, neighbors: $1) }
@@ -71,9 +70,9 @@ struct AnalogyCommand: ParsableCommand {
     @Argument(help: "A.") var a: String
     @Argument(help: "B.") var b: String
     @Argument(help: "C.") var c: String
-    @Option(name: .short, help: "Number of answers.") var k = 5
+    @Option(name: .short, help: "Number of answers.", transform: Flags.integer(1...)) var k = 5
     @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
-    @Option(name: .long, help: "Search only the N most frequent words.") var restrictVocab: Int?
+    @Option(name: .long, help: "Search only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab: Int?
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 

@@ -15,21 +15,21 @@ struct SubwordFit: ParsableCommand {
         discussion: "Each known word's vector is approximated by the mean of its n-gram vectors (fastText's composition); the table is saved in the store in one transaction.")
 
     @Argument(help: "Store to extend.") var store: String
-    @Option(name: .long, help: "Shortest n-gram, in characters.") var minN = 3
-    @Option(name: .long, help: "Longest n-gram, in characters.") var maxN = 6
-    @Option(name: .long, help: "Hash buckets (fastText uses 2000000).") var buckets = 2_000_000
-    @Option(name: .long, help: "Passes over the vocabulary.") var epochs = 20
-    @Option(name: .long, help: "Initial learning rate (decays linearly).") var lr: Float = 1.0
-    @Option(name: .long, help: "Fit on the N most frequent words only.") var maxWords: Int?
+    @Option(name: .long, help: "Shortest n-gram, in characters.", transform: Flags.integer(1...20)) var minN = 3
+    @Option(name: .long, help: "Longest n-gram, in characters.", transform: Flags.integer(1...20)) var maxN = 6
+    @Option(name: .long, help: "Hash buckets (fastText uses 2000000).", transform: Flags.integer(1...50_000_000)) var buckets = 2_000_000
+    @Option(name: .long, help: "Passes over the vocabulary.", transform: Flags.integer(1...)) var epochs = 20
+    @Option(name: .long, help: "Initial learning rate (decays linearly).", transform: Flags.real(above: Float(0))) var lr: Float = 1.0
+    @Option(name: .long, help: "Fit on the N most frequent words only.", transform: Flags.integer(1...)) var maxWords: Int?
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
-    @Option(name: .long, help: "L2 decay per update (favours n-grams shared by many words).") var decay: Float = 0
-    @Option(name: .long, help: "Words seen fewer times get proportionally smaller updates (0: all equal).") var fullWeightCount = 1000
+    @Option(name: .long, help: "L2 decay per update (favours n-grams shared by many words).", transform: Flags.real(from: Float(0), below: 1))
+    var decay: Float = 0
+    @Option(name: .long, help: "Words seen fewer times get proportionally smaller updates (0: all equal).", transform: Flags.integer(0...))
+    var fullWeightCount = 1000
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard minN >= 1, maxN >= minN, maxN <= 20 else { throw ValidationError("need 1 ≤ --min-n ≤ --max-n ≤ 20") }
-        guard buckets > 0, buckets <= 50_000_000 else { throw ValidationError("--buckets must be in 1...50000000") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard maxN >= minN else { throw ValidationError("--max-n must be at least --min-n") }
     }
 
     func run() throws {

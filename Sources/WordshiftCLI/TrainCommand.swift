@@ -25,15 +25,19 @@ struct TrainAllCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Corpus files, directories, .gz files, or - for stdin.")
     var corpus: [String] = []
     @Option(name: .long, help: "Store to write.") var out: String
+    @Flag(name: .long, help: "Replace an existing store at --out, and an earlier run's checkpoint in --checkpoint-dir.") var force = false
     @OptionGroup var counting: CountingOptions
     @OptionGroup var training: GloVeOptions
     @Option(name: .long, help: "Continue from this store's vectors (Mittens domain adaptation); --dim must match it.")
     var initFrom: String?
-    @Option(name: .long, help: "With --init-from: weight of the penalty mu·|w − w_source|² that keeps words near their source vectors.")
+    @Option(name: .long, help: "With --init-from: weight of the penalty mu·|w − w_source|² that keeps words near their source vectors.",
+            transform: Flags.real(from: Float(0)))
     var mu: Float = 0.1
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputPath.check(out, force: force, inputs: corpus + (initFrom.map { [$0] } ?? []))
+        try training.checkCheckpoint(force: force)
         var config = try training.apply(to: try counting.config())
         config.dimension = training.dim
         if let initFrom {
@@ -59,10 +63,12 @@ struct TrainVocabCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Corpus files, directories, .gz files, or - for stdin.")
     var corpus: [String] = []
     @Option(name: .long, help: "vocab.txt to write.") var out: String
+    @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
     @OptionGroup var counting: CountingOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputPath.check(out, force: force, inputs: corpus)
         let (vocab, summary) = try GloVePipeline.vocabulary(corpus: corpus, config: try counting.config(), progress: ProgressRenderer.handler(quiet: output.quiet))
         try VocabularyFile.write(vocab, to: out)
         var s = summary
@@ -79,10 +85,17 @@ struct TrainCooccurCommand: ParsableCommand {
     @Option(name: .long, help: "Use this vocab.txt (ids = line order); otherwise count one.") var vocab: String?
     @Option(name: .customLong("write-vocab"), help: "Also write the counted vocabulary here.") var writeVocab: String?
     @Option(name: .long, help: "cooccurrence.bin to write.") var out: String
+    @Flag(name: .long, help: "Replace existing files at --out and --write-vocab.") var force = false
     @OptionGroup var counting: CountingOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        let inputs = corpus + (vocab.map { [$0] } ?? [])
+        try OutputPath.check(out, force: force, inputs: inputs)
+        if let writeVocab {
+            try OutputPath.check(writeVocab, force: force, inputs: inputs, flag: "--write-vocab")
+            try OutputPath.checkDistinct([("--out", out), ("--write-vocab", writeVocab)])
+        }
         let given = try vocab.map { try VocabularyFile.read($0) }
         let summary = try GloVePipeline.cooccurrences(corpus: corpus, vocabulary: given, out: out, vocabularyOut: writeVocab,
                                                       config: try counting.config(), progress: ProgressRenderer.handler(quiet: output.quiet))
@@ -96,10 +109,13 @@ struct TrainGloVeCommand: ParsableCommand {
     @Option(name: .long, help: "vocab.txt (reference format).") var vocab: String
     @Option(name: .long, help: "cooccurrence.bin (reference format, 1-based ids).") var cooccur: String
     @Option(name: .long, help: "Store to write.") var out: String
+    @Flag(name: .long, help: "Replace an existing store at --out, and an earlier run's checkpoint in --checkpoint-dir.") var force = false
     @OptionGroup var training: GloVeOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputPath.check(out, force: force, inputs: [vocab, cooccur])
+        try training.checkCheckpoint(force: force)
         var config = try training.apply(to: GloVeConfig())
         config.dimension = training.dim
         let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFile: cooccur, out: out, config: config,

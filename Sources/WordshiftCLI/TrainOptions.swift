@@ -3,10 +3,10 @@ import Wordshift
 
 /// Options of the counting stages (tokenizer, vocabulary, window, memory).
 struct CountingOptions: ParsableArguments {
-    @Option(name: .long, help: "Context words on each side.") var window = 15
-    @Option(name: .customLong("min-count"), help: "Drop words seen fewer times.") var minCount = 5
-    @Option(name: .customLong("max-vocab"), help: "Keep at most this many words (most frequent).") var maxVocab: Int?
-    @Option(name: .long, help: "Memory budget for co-occurrence counting, e.g. 4G, 512M.") var memory = "4G"
+    @Option(name: .long, help: "Context words on each side.", transform: Flags.integer(1...GloVeConfig.maximumWindow)) var window = 15
+    @Option(name: .customLong("min-count"), help: "Drop words seen fewer times.", transform: Flags.integer(1...)) var minCount = 5
+    @Option(name: .customLong("max-vocab"), help: "Keep at most this many words (most frequent).", transform: Flags.integer(1...)) var maxVocab: Int?
+    @Option(name: .long, help: "Memory budget for co-occurrence counting, e.g. 4G, 512M.", transform: Flags.memory) var memory = "4G"
     @Option(name: .customLong("temp-dir"), help: "Directory for spill files (default $TMPDIR or /tmp).") var tempDir: String?
     @Flag(name: .long, inversion: .prefixedNo, help: "Count pairs on both sides (default), or left context only.") var symmetric = true
     @Flag(name: .customLong("left-only"), help: "Count left context only (same as --no-symmetric).") var leftOnly = false
@@ -34,18 +34,27 @@ struct CountingOptions: ParsableArguments {
 
 /// Options of the training stage.
 struct GloVeOptions: ParsableArguments {
-    @Option(name: .long, help: "Vector dimension.") var dim = 100
-    @Option(name: .long, help: "Training iterations.") var iter = 15
-    @Option(name: .customLong("x-max"), help: "Weighting cutoff x_max.") var xMax = 10.0
-    @Option(name: .long, help: "Weighting exponent.") var alpha = 0.75
-    @Option(name: .long, help: "AdaGrad learning rate.") var eta = 0.05
-    @Option(name: .customLong("bias-rate"), help: "Scale of the bias steps: 1 as the reference's current release, or the --eta value for its older rule.")
+    @Option(name: .long, help: "Vector dimension.", transform: Flags.integer(1...100_000)) var dim = 100
+    @Option(name: .long, help: "Training iterations.", transform: Flags.integer(1...)) var iter = 15
+    @Option(name: .customLong("x-max"), help: "Weighting cutoff x_max.", transform: Flags.real(above: 0.0)) var xMax = 10.0
+    @Option(name: .long, help: "Weighting exponent.", transform: Flags.real(from: 0.0)) var alpha = 0.75
+    @Option(name: .long, help: "AdaGrad learning rate.", transform: Flags.real(above: 0.0)) var eta = 0.05
+    @Option(name: .customLong("bias-rate"), help: "Scale of the bias steps: 1 as the reference's current release, or the --eta value for its older rule.",
+            transform: Flags.real(above: 0.0))
     var biasRate = 1.0
-    @Option(name: .long, help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(name: .long, help: "Worker threads (default: all cores).", transform: Flags.threads) var threads: Int?
     @Option(name: .long, help: "Random seed (initialisation and shuffle).") var seed: UInt64 = 1
     @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint here after every iteration.") var checkpointDir: String?
     @Flag(name: .long, help: "Continue from the checkpoint in --checkpoint-dir.") var resume = false
     @Flag(name: .customLong("word-vectors-only"), help: "Store word vectors only, not word + context.") var wordVectorsOnly = false
+
+    /// Without --resume, an earlier run's checkpoint in --checkpoint-dir would be replaced
+    /// after the first iteration: that takes --force.
+    func checkCheckpoint(force: Bool) throws {
+        guard let checkpointDir, !resume, !force, System.fileExists(GloVeConfig.checkpointPath(in: checkpointDir)) else { return }
+        throw WordshiftError.invalidArgument("\(GloVeConfig.checkpointPath(in: checkpointDir)) holds an earlier run's checkpoint; "
+            + "pass --resume to continue it, or --force to start afresh and replace it")
+    }
 
     func apply(to base: GloVeConfig) throws -> GloVeConfig {
         var c = base

@@ -27,9 +27,7 @@ public enum Classifier {
         guard config.dimension == index.dimension, config.features.storeCount == index.count else {
             throw WordshiftError.invalidArgument("configuration has dimension \(config.dimension) over \(config.features.storeCount) words; the store has \(index.dimension) over \(index.count)")
         }
-        guard config.epochs > 0, config.learningRate > 0, config.features.buckets >= 0, config.hidden >= 0 else {
-            throw WordshiftError.invalidArgument("epochs and learning rate must be positive; buckets and hidden not negative")
-        }
+        try config.validate()
         var labels = train.labels
         if let l = extra.labeled { for name in l.labels where !labels.contains(name) { labels.append(name) } }
         var trainPart = train.relabeled(to: labels)
@@ -43,7 +41,7 @@ public enum Classifier {
             trainPart = trainPart.subset(Array(idx[k...]).sorted())
         }
         let lookup: @Sendable (String) -> Int? = { index.id(of: $0) }
-        let threads = max(1, config.threads)
+        let threads = Parallel.clampThreads(config.threads)
         var set = TrainingSet()
         set.append(EncodedDocs.encode(trainPart.texts, config: config.features, lookup: lookup, threads: threads),
                    labels: trainPart.labelIDs)
@@ -64,6 +62,10 @@ public enum Classifier {
         let trainer = HogwildTrainer(adversarialWeight: extra.adversarialWeight, progress: progress)
         let report = trainer.train(model, on: set, valid: validDocs.flatMap { d in validPart.map { (d, $0.labelIDs) } })
         let head = ClassifierHead(labels: labels, model: model, vectors: index)
+        guard head.parameters().allSatisfy({ $0.floats.allSatisfy(\.isFinite) }) else {
+            throw WordshiftError.invalidArgument("training diverged (the head's weights are not finite); nothing was saved: "
+                + "lower --lr (now \(config.learningRate))")
+        }
         var metrics: ClassificationMetrics?
         if let validPart, let validDocs {
             let p = model.predict(validDocs, threads: threads)

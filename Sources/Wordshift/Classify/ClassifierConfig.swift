@@ -32,4 +32,40 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
         self.patience = patience
         self.balanceClasses = balanceClasses
     }
+
+    /// Longest word n-gram accepted.
+    public static let maximumWordNgrams = 10
+    /// Most hidden units accepted.
+    public static let maximumHidden = 10_000
+    /// Most hash buckets accepted.
+    public static let maximumBuckets = 50_000_000
+
+    /// Refuses values that cannot train, and heads whose matrices would not fit in this
+    /// machine's memory (checked before any work starts).
+    public func validate() throws {
+        func bad(_ m: String) -> WordshiftError { WordshiftError.invalidArgument(m) }
+        guard dimension > 0, features.storeCount >= 0 else { throw bad("the store has no vectors") }
+        guard (1...Self.maximumWordNgrams).contains(features.wordNgrams) else {
+            throw bad("--word-ngrams must be between 1 and \(Self.maximumWordNgrams)")
+        }
+        guard (0...Self.maximumHidden).contains(hidden) else { throw bad("--hidden must be between 0 and \(Self.maximumHidden)") }
+        guard (0...Self.maximumBuckets).contains(features.buckets) else {
+            throw bad("--buckets must be between 0 and \(Self.maximumBuckets)")
+        }
+        guard epochs >= 1 else { throw bad("--epochs must be at least 1") }
+        guard learningRate.isFinite, learningRate > 0 else { throw bad("--lr must be a finite number greater than 0") }
+        guard threads >= 1 else { throw bad("--threads must be at least 1") }
+        guard validFraction.isFinite, validFraction >= 0, validFraction < 1 else {
+            throw bad("--valid-fraction must be at least 0 and less than 1")
+        }
+        // The input matrix (store rows + buckets) and its fine-tuning copy, in float32.
+        let rows = features.storeCount + features.buckets
+        let bytes = Double(rows) * Double(dimension) * 4 * 2
+        let available = Double(System.physicalMemoryBytes)
+        if available > 0 && bytes > available {
+            throw bad("a head with \(features.buckets) buckets over \(features.storeCount) words of dimension \(dimension) "
+                + "needs about \(Format.quantity(bytes))B, more than this machine's \(Format.quantity(available))B; use fewer --buckets")
+        }
+    }
 }
+

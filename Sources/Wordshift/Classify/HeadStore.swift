@@ -79,14 +79,14 @@ public enum HeadStore {
                          metrics: try? JSONText.decode(ClassificationMetrics.self, s.string(4)),
                          createdAt: s.string(5), versions: s.int(6))
         } catch {
-            throw WordshiftError.notAStore(path: path, message: "head \"\(name)\" has unreadable labels or config: \(error)")
+            throw WordshiftError.notAStore(path: path, message: "head \(Quote.word(name)) has unreadable labels or config: \(error)")
         }
     }
 
     /// Loads head `name` (latest version, or `version`) over `index`, the store's vectors.
     public static func load(name: String, version: Int? = nil, store: VectorStore, index: EmbeddingIndex) throws -> ClassifierHead {
         let db = store.database
-        guard try db.tableExists("heads") else { throw WordshiftError.invalidArgument("\(store.path): no head named \"\(name)\" (the store has no heads)") }
+        guard try db.tableExists("heads") else { throw WordshiftError.invalidArgument("\(store.path): no head named \(Quote.word(name)) (the store has no heads)") }
         let s = try db.prepare("""
             SELECT name, version, labels, config, metrics, created_at, 1 FROM heads WHERE name = ?
             AND version = COALESCE(?, (SELECT MAX(version) FROM heads WHERE name = ?))
@@ -96,12 +96,12 @@ public enum HeadStore {
         try s.bind(3, name)
         guard try s.step() else {
             let names = try list(store).map(\.name)
-            throw WordshiftError.invalidArgument("\(store.path): no head named \"\(name)\"\(version.map { " version \($0)" } ?? "") (heads: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+            throw WordshiftError.invalidArgument("\(store.path): no head named \(Quote.word(name))\(version.map { " version \($0)" } ?? "") (heads: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
         }
         let e = try entry(s, path: store.path)
         guard e.config.dimension == store.dimension, e.config.features.storeCount == store.count,
               index.count == store.count, index.dimension == store.dimension else {
-            throw WordshiftError.invalidArgument("\(store.path): head \"\(name)\" was trained for dimension \(e.config.dimension) over \(e.config.features.storeCount) words, but the store has dimension \(store.dimension) over \(store.count)")
+            throw WordshiftError.invalidArgument("\(store.path): head \(Quote.word(name)) was trained for dimension \(e.config.dimension) over \(e.config.features.storeCount) words, but the store has dimension \(store.dimension) over \(store.count)")
         }
         var params: [String: HeadParameter] = [:]
         let p = try db.prepare("SELECT name, dtype, rows, cols, data FROM head_params WHERE head = ? AND version = ?")
@@ -109,7 +109,7 @@ public enum HeadStore {
         while try p.step() {
             let rows = p.int(2), cols = p.int(3), blob = p.blob(4)
             guard rows >= 0, cols >= 0, blob.count == rows * cols * 4 else {
-                throw WordshiftError.notAStore(path: store.path, message: "head \"\(name)\" parameter \(p.string(0)) has \(blob.count) bytes, expected \(rows * cols * 4)")
+                throw WordshiftError.notAStore(path: store.path, message: "head \(Quote.word(name)) parameter \(p.string(0)) has \(blob.count) bytes, expected \(rows * cols * 4)")
             }
             if p.string(1) == "i32" {
                 params[p.string(0)] = HeadParameter(name: p.string(0), rows: rows, cols: cols, ints: Array(blob.bindMemory(to: Int32.self)))

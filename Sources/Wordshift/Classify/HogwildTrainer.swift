@@ -26,7 +26,7 @@ public struct HogwildTrainer {
         let cfg = model.config
         let n = set.count
         let epochs = max(1, cfg.epochs)
-        let threads = max(1, min(cfg.threads, n / 64 + 1))
+        let threads = max(1, min(Parallel.clampThreads(cfg.threads), n / 64 + 1))
         var rng = SeededRandom(seed: cfg.seed ^ 0x5EED)
         var order = Array(0..<n)
         var best: ClassifierModel?

@@ -64,7 +64,7 @@ public enum LabeledDataReader {
                 throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "empty label after __label__")
             }
             guard !rest.isEmpty else {
-                throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \"\(label)\" without text")
+                throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \(Quote.word(String(label))) without text")
             }
             return (String(label), String(rest))
         }
@@ -76,7 +76,7 @@ public enum LabeledDataReader {
         let text = trimmed[trimmed.index(after: tab)...].trimmingASCIIWhitespace()
         guard !label.isEmpty else { throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "empty label") }
         guard !text.isEmpty else {
-            throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \"\(label)\" without text")
+            throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \(Quote.word(String(label))) without text")
         }
         return (label, text)
     }

@@ -20,7 +20,10 @@ public struct CooccurrenceOptions: Codable, Sendable, Equatable {
         return "/tmp"
     }
 
-    /// Parses sizes like `4G`, `512M`, `64K` or plain bytes.
+    /// The largest budget `parseMemory` accepts (1 PiB).
+    public static let maximumMemory = 1 << 50
+
+    /// Parses sizes like `4G`, `512M`, `64K` or plain bytes (up to 1P).
     public static func parseMemory(_ text: String) throws -> Int {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         var digits = Substring(t)
@@ -31,13 +34,18 @@ public struct CooccurrenceOptions: Codable, Sendable, Equatable {
         case "M": scale = 1024 * 1024
         case "G": scale = 1024 * 1024 * 1024
         case "T": scale = 1024 * 1024 * 1024 * 1024
+        case "P": scale = 1024 * 1024 * 1024 * 1024 * 1024
         default: break
         }
         if scale > 1 { digits = digits.dropLast() }
         guard let v = Double(digits), v > 0, v.isFinite else {
             throw WordshiftError.invalidArgument("--memory: cannot read \"\(text)\" (use e.g. 4G, 512M)")
         }
-        return Int(v * scale)
+        // Checked before the conversion: a budget beyond 1 PiB is a typo, and Int(v) traps past Int.max.
+        guard v * scale <= Double(maximumMemory) else {
+            throw WordshiftError.invalidArgument("--memory: \"\(text)\" is more than 1P (use e.g. 4G, 512M)")
+        }
+        return max(1, Int(v * scale))
     }
 }
 

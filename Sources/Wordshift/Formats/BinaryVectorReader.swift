@@ -14,19 +14,34 @@ enum BinaryVectorReader {
         report.declaredCount = declared
         report.dimension = dimension
         let wanted = min(declared, options.limit ?? Int.max)
+        // A row is at least a one-byte word, a space and `dimension` float32s: memory is sized
+        // from the dimension, so one row must fit in what follows. (Rows are read as they come,
+        // so a count that overstates them fails where the file ends, naming that row.)
+        try DeclaredSize.require(dimension, of: "vectors of dimension \(dimension)", atLeast: 4, available: input.remainingBound) {
+            WordshiftError.malformedBinary(path: path, byteOffset: 0, message: $0)
+        }
+        let rowBytes = dimension * 4
         try sink.begin(dimension: dimension, expectedCount: wanted)
-        let batchRows = 4096
+        // Batches of at most 16 MB, so memory follows the rows actually read.
+        let batchRows = max(1, min(4096, (16 << 20) / rowBytes))
         var words: [String] = []; words.reserveCapacity(batchRows)
         var values = [Float](repeating: 0, count: batchRows * dimension)
         var filled = 0
         var seen = Set<String>()
-        let rowBytes = dimension * 4
         for _ in 0..<wanted {
             try input.skip(byte: 10)
             let wordOffset = input.offset
             guard let wordBytes = try input.readUntilSpace(max: 1 << 16) else {
                 throw WordshiftError.malformedBinary(path: path, byteOffset: wordOffset,
                     message: "file ends after \(report.rows + filled + report.duplicates) of \(declared) vectors (truncated?)")
+            }
+            // A control byte in a word means the rows are misaligned (a wrong dimension, or
+            // not a binary file at all): stop rather than read junk.
+            if wordBytes.isEmpty || wordBytes.contains(where: { $0 < 0x20 }) {
+                let what = wordBytes.isEmpty ? "an empty word" : "a word with a control byte (\(Quote.bytes(wordBytes)))"
+                throw WordshiftError.malformedBinary(path: path, byteOffset: wordOffset,
+                    message: "row \(report.rows + filled + report.duplicates + 1) starts with \(what): rows are misaligned "
+                        + "(is the header's dimension \(dimension) right?) or this is not a word2vec binary file")
             }
             let word: String
             if let valid = String(validating: wordBytes, as: UTF8.self) {
@@ -41,7 +56,7 @@ enum BinaryVectorReader {
             let valueOffset = input.offset
             // A duplicate's row is read into the next free slot and then not kept.
             try values.withUnsafeMutableBytes { raw in
-                try input.readExactly(into: raw.baseAddress! + filled * rowBytes, count: rowBytes, what: "the vector of \"\(word)\"")
+                try input.readExactly(into: raw.baseAddress! + filled * rowBytes, count: rowBytes, what: "the vector of \(Quote.word(word))")
             }
             if !seen.insert(word).inserted { report.duplicates += 1; continue }
             for j in 0..<dimension {
@@ -49,7 +64,7 @@ enum BinaryVectorReader {
                 let v = values[filled * dimension + j]
                 if !v.isFinite {
                     throw WordshiftError.malformedBinary(path: path, byteOffset: valueOffset + 4 * j,
-                        message: "value \(j + 1) of \"\(word)\" is \(v.isNaN ? "NaN" : "infinite")")
+                        message: "value \(j + 1) of \(Quote.word(word)) is \(v.isNaN ? "NaN" : "infinite")")
                 }
             }
             words.append(word)
@@ -94,6 +109,9 @@ final class BufferedInput {
 
     /// Offset in the input of the next unread byte.
     var offset: Int { consumed + start }
+
+    /// An upper bound on the bytes still to come, buffered ones included.
+    var remainingBound: Int { DeclaredSize.sum(reader.remainingBound, end - start) }
 
     private var base: UnsafeMutableRawPointer { buffer.baseAddress! }
 
@@ -155,13 +173,40 @@ final class BufferedInput {
                                              message: "no separator within \(max) bytes (not a word2vec binary file?)")
     }
 
+    /// Copies the next `count` bytes to `dst` (through the buffer, which never grows for it);
+    /// a file that ends first is an error at the offset where it ended.
     func readExactly(into dst: UnsafeMutableRawPointer, count: Int, what: String) throws {
         let startOffset = offset
-        guard try fill(atLeast: count) else {
-            throw WordshiftError.malformedBinary(path: reader.path, byteOffset: startOffset + (end - start),
-                                                 message: "file ends inside \(what) (truncated?)")
+        var done = 0
+        while done < count {
+            if start == end {
+                guard try fill(atLeast: 1) else {
+                    throw WordshiftError.malformedBinary(path: reader.path, byteOffset: startOffset + done,
+                                                         message: "file ends inside \(what) (truncated?)")
+                }
+            }
+            let n = min(end - start, count - done)
+            (dst + done).copyMemory(from: base + start, byteCount: n)
+            start += n
+            done += n
         }
-        dst.copyMemory(from: base + start, byteCount: count)
-        start += count
+    }
+
+    /// Reads `count` little-endian float32s. Memory grows with the bytes actually read (16M
+    /// values at a time), so a header that overstates a compressed file's content fails where
+    /// the data ends instead of allocating the whole claim first.
+    func readFloats(_ count: Int, what: String) throws -> [Float] {
+        let step = 1 << 24
+        var out: [Float] = []
+        out.reserveCapacity(min(count, step))
+        while out.count < count {
+            let old = out.count, n = min(step, count - old)
+            out.append(contentsOf: repeatElement(0, count: n))
+            try out.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                try readExactly(into: base + old * 4, count: n * 4, what: what)
+            }
+        }
+        return out  // little-endian on disk and on every platform Wordshift builds for
     }
 }

@@ -83,9 +83,12 @@ package enum FastTextBinaryReader {
         _ = try int64("the token count")
         let pruneSize = try int64("the prune index size")
         guard size >= 0, nwords >= 0, nwords <= size, size <= 100_000_000 else { throw fail("implausible dictionary size \(size)") }
+        // A dictionary entry is at least a NUL, an 8-byte count and a type byte.
+        try DeclaredSize.require(size, of: "\(size) dictionary entries", atLeast: 10, available: input.remainingBound) { fail($0) }
         var words: [String] = [], counts: [Int] = []
-        words.reserveCapacity(nwords)
+        var seen = Set<String>()
         for _ in 0..<size {
+            let entryOffset = input.offset
             var bytes: [UInt8] = []
             while true {
                 let b = try byte("a dictionary word")
@@ -96,7 +99,13 @@ package enum FastTextBinaryReader {
             let count = Int(try int64("a word count"))
             let type = try byte("an entry type")
             if type == 0 {
-                words.append(String(decoding: bytes, as: UTF8.self))
+                let word = String(decoding: bytes, as: UTF8.self)
+                guard !word.isEmpty, count >= 0, seen.insert(word).inserted else {
+                    throw WordshiftError.malformedBinary(path: path, byteOffset: entryOffset, message: word.isEmpty
+                        ? "an empty word in the dictionary" : count < 0 ? "the word \(Quote.word(word)) has a negative count"
+                        : "the dictionary holds the word \(Quote.word(word)) twice")
+                }
+                words.append(word)
                 counts.append(count)
             }
         }
@@ -109,10 +118,12 @@ package enum FastTextBinaryReader {
         guard cols == dim, rows == nwords + bucket else {
             throw fail("input matrix is \(rows) × \(cols); expected \(nwords + bucket) × \(dim)")
         }
-        var matrix = [Float](repeating: 0, count: rows * cols)
-        try matrix.withUnsafeMutableBytes { try input.readExactly(into: $0.baseAddress!, count: rows * cols * 4, what: "the input matrix") }
+        guard let values = DeclaredSize.product(rows, cols) else { throw fail("input matrix \(rows) × \(cols) is too large") }
+        let matrixOffset = input.offset
+        try DeclaredSize.require(values, of: "a \(rows) × \(cols) input matrix", atLeast: 4, available: input.remainingBound) { fail($0) }
+        let matrix = try input.readFloats(values, what: "the input matrix")
         if let bad = matrix.firstIndex(where: { !$0.isFinite }) {
-            throw WordshiftError.malformedBinary(path: path, byteOffset: input.offset - (rows * cols - bad) * 4, message: "non-finite value in the input matrix")
+            throw WordshiftError.malformedBinary(path: path, byteOffset: matrixOffset + bad * 4, message: "non-finite value in the input matrix")
         }
         let ngrams = CharNgrams(minN: minn, maxN: maxn, buckets: maxn == 0 ? 0 : bucket)
         return FastTextModel(dimension: dim, ngrams: ngrams, words: words, counts: counts, input: matrix)

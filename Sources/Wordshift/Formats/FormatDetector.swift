@@ -25,12 +25,33 @@ enum FormatDetector {
         let rowEnd = head[rowStart...].firstIndex(of: 10) ?? head.count
         let row = Array(head[rowStart..<rowEnd])
         if rowStart == head.count { return path.hasSuffix(".bin") ? .word2vecBinary : .word2vecText }
+        // A first row longer than the window without a single space (a giant word): the bytes
+        // seen say nothing, the name decides.
+        if rowEnd == head.count && !row.contains(32) { return path.hasSuffix(".bin") ? .word2vecBinary : .word2vecText }
         // Text if the row has no control bytes and is either valid UTF-8 (so a bad number is
         // reported as a text error) or a word followed by `dim` numbers (a word in a legacy
         // encoding). Raw float32 bytes almost always hold control bytes or invalid UTF-8.
         if row.contains(where: { ($0 < 0x20 && $0 != 9 && $0 != 13) || $0 == 0x7F }) { return .word2vecBinary }
         if String(validating: row, as: UTF8.self) != nil || isNumericRow(row, dimension: dim) { return .word2vecText }
         return .word2vecBinary
+    }
+
+    /// Why `path` cannot be what `forced` says, when its content clearly shows another
+    /// format (a word2vec text file read with `--format word2vec-binary` would otherwise give
+    /// junk words); nil when there is no such evidence.
+    static func contradiction(forced: VectorFormat, path: String) throws -> String? {
+        guard forced == .word2vecBinary else { return nil }
+        let reader = try ByteReader(path: path)
+        let cap = 1 << 16
+        var head = [UInt8](repeating: 0, count: cap)
+        let n = try head.withUnsafeMutableBytes { try reader.read(into: $0.baseAddress!, count: cap) }
+        head.removeSubrange(n...)
+        let lines = head.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count >= 2, let (_, dim) = parseHeader(Array(lines[0])), isNumericRow(Array(lines[1]), dimension: dim) else {
+            return nil
+        }
+        return "--format word2vec-binary, but this is a word2vec text file (line 2 is a word and \(dim) numbers); "
+            + "drop --format or use --format word2vec-text"
     }
 
     /// `N D` with two non-negative integers, or nil.

@@ -2,6 +2,8 @@
 /// (words decoded and de-duplicated in order) and their numbers parsed by all threads.
 enum TextVectorReader {
     private struct PendingRow { var start: Int; var end: Int; var line: Int }
+    /// One line as the serial pass sees it: its word and where its values went in the batch.
+    private enum Line { case blank, bad(WordshiftError), row(String, Int, Int) }
 
     static func read<S: VectorSink>(path: String, format: VectorFormat, options: LoadOptions, into sink: inout S) throws -> LoadReport {
         var report = LoadReport(path: path, format: format)
@@ -13,6 +15,10 @@ enum TextVectorReader {
             }
             guard let (count, dim) = FormatDetector.parseHeader(header) else {
                 throw WordshiftError.malformedLine(path: path, line: 1, message: "expected a header \"<count> <dimension>\"")
+            }
+            // Every value takes at least two bytes (a digit and a separator).
+            try DeclaredSize.require(dim, of: "vectors of dimension \(dim)", atLeast: 2, available: lines.remainingBound) {
+                WordshiftError.malformedLine(path: path, line: 1, message: $0)
             }
             report.declaredCount = count
             dimension = dim
@@ -27,26 +33,42 @@ enum TextVectorReader {
 
         func flush() throws {
             guard !rows.isEmpty else { return }
-            if !begun { try sink.begin(dimension: dimension, expectedCount: report.declaredCount); begun = true }
+            if !begun {
+                // The header's count is only a hint (a wrong one is a warning): never reserve
+                // more rows than the bytes left can hold.
+                let fit = lines.remainingBound / max(1, 2 * dimension + 1) + rows.count
+                try sink.begin(dimension: dimension, expectedCount: report.declaredCount.map { min($0, fit) })
+                begun = true
+            }
             let values = try parse(batch, rows, dimension: dimension, path: path, threads: options.threads)
             try sink.add(words: words, values: values)
             report.rows += rows.count
             batch.removeAll(keepingCapacity: true); rows.removeAll(keepingCapacity: true); words.removeAll(keepingCapacity: true)
         }
 
-        while dataLines < limit, let pending = try lines.nextLine({ line -> (String, Int, Int)? in
+        while dataLines < limit, let pending = try lines.nextLine({ line -> Line in
             var lo = 0, hi = line.count
             while lo < hi, Tokens.isSpace(line[lo]) { lo += 1 }
             while hi > lo, Tokens.isSpace(line[hi - 1]) { hi -= 1 }
-            if lo == hi { return nil }
+            if lo == hi { return .blank }
             var wordEnd = lo
             while wordEnd < hi, !Tokens.isSpace(line[wordEnd]) { wordEnd += 1 }
             let wordBytes = UnsafeBufferPointer(rebasing: line[lo..<wordEnd])
+            if let nul = wordBytes.firstIndex(of: 0) {
+                return .bad(.malformedLine(path: path, line: lines.lineNumber,
+                    message: "the word \(Quote.bytes(wordBytes)) holds a NUL byte (byte \(lo + nul + 1) of the line)"))
+            }
+            // `dimension` values need at least 2·dimension bytes: a shorter row is refused before
+            // anything is allocated for it.
+            if dimension > 0 && hi - wordEnd < 2 * dimension {
+                let found = Tokens.split(Array(line[wordEnd..<hi])).count
+                if found != dimension { return .bad(.dimensionMismatch(path: path, line: lines.lineNumber, expected: dimension, found: found)) }
+            }
             var word: String
             if let valid = String(validating: wordBytes, as: UTF8.self) {
                 word = valid
             } else {
-                if options.utf8 == .strict { throw WordshiftError.invalidUTF8(path: path, line: lines.lineNumber) }
+                if options.utf8 == .strict { return .bad(.invalidUTF8(path: path, line: lines.lineNumber)) }
                 word = String(decoding: wordBytes, as: UTF8.self)
                 report.replacedUTF8Lines += 1
             }
@@ -59,9 +81,14 @@ enum TextVectorReader {
             }
             let start = batch.count
             batch.append(contentsOf: UnsafeBufferPointer(rebasing: line[wordEnd..<hi]))
-            return (word, start, batch.count)
+            return .row(word, start, batch.count)
         }) {
-            guard let (word, start, end) = pending else { report.blankLines += 1; continue }
+            let word: String, start: Int, end: Int
+            switch pending {
+            case .blank: report.blankLines += 1; continue
+            case .bad(let error): try flush(); throw error  // errors on earlier lines come first
+            case let .row(w, s, e): (word, start, end) = (w, s, e)
+            }
             dataLines += 1
             if !seen.insert(word).inserted {
                 report.duplicates += 1
@@ -89,7 +116,7 @@ enum TextVectorReader {
     /// Parses every pending row's numbers into a row-major array, in parallel.
     private static func parse(_ batch: [UInt8], _ rows: [PendingRow], dimension: Int, path: String, threads: Int) throws -> [Float] {
         var values = [Float](repeating: 0, count: rows.count * dimension)
-        let threadCount = rows.count >= 512 ? threads : 1
+        let threadCount = rows.count >= 512 ? Parallel.clampThreads(threads) : 1
         var errors = [WordshiftError?](repeating: nil, count: max(1, threadCount))
         batch.withUnsafeBufferPointer { bytes in
             values.withUnsafeMutableBufferPointer { out in

@@ -19,6 +19,9 @@ public enum VectorFileReader {
                 throw error.renamingPath(spooled, to: "-")
             }
         }
+        if let forced = options.format, let why = try FormatDetector.contradiction(forced: forced, path: path) {
+            throw WordshiftError.malformedBinary(path: path, byteOffset: 0, message: why)
+        }
         let format = try options.format ?? FormatDetector.detect(path: path)
         switch format {
         case .word2vecBinary: return try BinaryVectorReader.read(path: path, options: options, into: &sink)

@@ -42,7 +42,7 @@ package final class VectorFileWriter {
     package func write(word: String, vector: UnsafeBufferPointer<Float>) throws {
         precondition(vector.count == dimension)
         guard !word.isEmpty, !word.utf8.contains(where: { $0 == 32 || $0 == 10 || $0 == 9 || $0 == 13 }) else {
-            throw WordshiftError.invalidArgument("cannot write the word \"\(word)\": vector files cannot hold empty words or words with whitespace")
+            throw WordshiftError.invalidArgument("cannot write the word \(Quote.word(word)): vector files cannot hold empty words or words with whitespace")
         }
         words.append(word)
         values.append(contentsOf: vector)

@@ -19,9 +19,12 @@ public struct VectorTable: VectorSink, Sendable {
 
     package mutating func begin(dimension: Int, expectedCount: Int?) throws {
         self.dimension = dimension
-        if let n = expectedCount, n < 50_000_000 {
-            words.reserveCapacity(n)
-            values.reserveCapacity(n * dimension)
+        // A hint only: at most 16M values are reserved up front; beyond that the arrays grow
+        // with the rows actually added.
+        if let n = expectedCount, n > 0, dimension > 0 {
+            let rows = min(n, (1 << 24) / dimension)
+            words.reserveCapacity(rows)
+            values.reserveCapacity(rows * dimension)
         }
     }
 

@@ -21,9 +21,11 @@ extension EmbeddingIndex {
             let query = (0..<dimension).map { b[$0] + c[$0] - a[$0] }
             return nearest(to: query, k: k, excluding: excluding, restrict: restrict)
         case .mul:
-            let limit = min(count, restrict ?? count)
+            let limit = searchLimit(restrict)
+            let want = Self.wanted(k, excluding: excluding.count, limit: limit)
+            guard want > 0 else { return [] }
             let ca = cosines(to: a, limit: limit), cb = cosines(to: b, limit: limit), cc = cosines(to: c, limit: limit)
-            var top = TopK(k: k + excluding.count)
+            var top = TopK(k: want)
             for r in 0..<limit {
                 let s = ((1 + cb[r]) / 2) * ((1 + cc[r]) / 2) / ((1 + ca[r]) / 2 + 1e-6)
                 top.offer(Int32(r), s)

@@ -8,9 +8,10 @@ extension EmbeddingIndex {
     public func nearest(to query: [Float], k: Int, excluding: Set<Int> = [], restrict: Int? = nil,
                         threads: Int = Parallel.defaultThreads) -> [Neighbor] {
         precondition(query.count == dimension, "query length must equal the dimension")
-        let limit = min(count, restrict ?? count)
+        let limit = searchLimit(restrict)
+        let want = Self.wanted(k, excluding: excluding.count, limit: limit)
+        guard want > 0 else { return [] }
         let unitQuery = VectorMath.normalized(query)
-        let want = k + excluding.count
         if limit >= Self.quantizedThreshold {
             let top = quantized(threads: threads).nearest(index: self, unitQuery: unitQuery, want: want, limit: limit, threads: threads)
             return finish(top, k: k, excluding: excluding)
@@ -54,13 +55,13 @@ extension EmbeddingIndex {
         let m = queries.count / dimension
         precondition(m * dimension == queries.count, "queries must hold whole vectors")
         if m == 0 { return [] }
-        let limit = min(count, restrict ?? count)
+        let limit = searchLimit(restrict)
         var unitQueries = [Float](repeating: 0, count: queries.count)
         for i in 0..<m {
             let v = VectorMath.normalized(Array(queries[i * dimension..<(i + 1) * dimension]))
             for j in 0..<dimension { unitQueries[i * dimension + j] = v[j] }
         }
-        let wants = (0..<m).map { k + (excluding.indices.contains($0) ? excluding[$0].count : 0) }
+        let wants = (0..<m).map { Self.wanted(k, excluding: excluding.indices.contains($0) ? excluding[$0].count : 0, limit: limit) }
         var heaps = wants.map { TopK(k: $0) }
         let block = 8192
         var scores = [Float](repeating: 0, count: m * block)
@@ -96,6 +97,15 @@ extension EmbeddingIndex {
             start += rows
         }
         return (0..<m).map { finish(heaps[$0], k: k, excluding: excluding.indices.contains($0) ? excluding[$0] : []) }
+    }
+
+    /// Rows searched under `restrict` (nil: all rows; never negative).
+    func searchLimit(_ restrict: Int?) -> Int { max(0, min(count, restrict ?? count)) }
+
+    /// Heap size for the best `k` rows besides `excluded` ones among `limit` rows: never more
+    /// than the rows there are (so a huge `k` costs nothing), 0 for k ≤ 0.
+    static func wanted(_ k: Int, excluding excluded: Int, limit: Int) -> Int {
+        k <= 0 ? 0 : min(limit, min(k, limit) + excluded)
     }
 
     private func finish(_ top: TopK, k: Int, excluding: Set<Int>) -> [Neighbor] {

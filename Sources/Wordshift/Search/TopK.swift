@@ -5,13 +5,13 @@ struct TopK {
     private(set) var scores: [Float] = []
 
     init(k: Int) {
-        self.k = k
-        ids.reserveCapacity(k)
-        scores.reserveCapacity(k)
+        self.k = max(0, k)
+        ids.reserveCapacity(min(self.k, 1 << 16))
+        scores.reserveCapacity(min(self.k, 1 << 16))
     }
 
     /// The score a candidate must beat once the heap is full.
-    @inline(__always) var threshold: Float { ids.count < k ? -.infinity : scores[0] }
+    @inline(__always) var threshold: Float { ids.count < k ? -.infinity : (k == 0 ? .infinity : scores[0]) }
 
     @inline(__always) private func less(_ a: Int, _ b: Int) -> Bool {
         scores[a] < scores[b] || (scores[a] == scores[b] && ids[a] > ids[b])

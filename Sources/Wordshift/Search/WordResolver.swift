@@ -8,7 +8,7 @@ package struct WordResolver {
 
     package init(index: EmbeddingIndex, restrict: Int? = nil, caseInsensitive: Bool = false) {
         self.index = index
-        self.restrict = min(index.count, restrict ?? index.count)
+        self.restrict = max(0, min(index.count, restrict ?? index.count))
         self.caseInsensitive = caseInsensitive
         var map: [String: Int] = [:]
         if caseInsensitive {

@@ -91,8 +91,15 @@ package final class SQLiteStatement {
 
     package func reset() { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
 
+    /// Binds text with its byte length (a NUL inside is kept, never a silent cut).
     package func bind(_ index: Int32, _ value: String) throws {
-        try check(sqlite3_bind_text(handle, index, value, -1, sqliteTransient))
+        var text = value
+        try text.withUTF8 { utf8 in
+            try utf8.withMemoryRebound(to: CChar.self) { chars in
+                guard let base = chars.baseAddress else { return try check(sqlite3_bind_text(handle, index, "", 0, sqliteTransient)) }
+                try check(sqlite3_bind_text(handle, index, base, Int32(clamping: chars.count), sqliteTransient))
+            }
+        }
     }
 
     package func bind(_ index: Int32, _ value: Int) throws {

@@ -60,6 +60,10 @@ public final class StoreWriter {
     public func add(word: String, count wordCount: Int?, vector: UnsafeBufferPointer<Float>) throws {
         precondition(vector.count == dimension, "vector length must equal the store dimension")
         let norm = VectorMath.norm(vector)
+        guard norm.isFinite else {
+            throw WordshiftError.invalidArgument("the vector of \(Quote.word(word)) is not finite (NaN, infinite, or too large for float32); "
+                + "a store holds finite numbers only")
+        }
         let inv: Float = norm > 0 ? 1 / norm : 0
         for i in 0..<dimension { unit[i] = vector[i] * inv }
         try insertWord.bind(1, count)

@@ -40,6 +40,11 @@ public final class VectorStore {
               let c = m[MetaKey.count].flatMap(Int.init) else {
             throw WordshiftError.notAStore(path: path, message: "meta table lacks dimension or count")
         }
+        // Claims of the meta table, checked before anything is sized from them: every value of
+        // every row takes at least one byte of the file, whatever the encoding.
+        guard c >= 0, let values = DeclaredSize.product(c, d), values <= (System.fileSize(path) ?? 0) else {
+            throw WordshiftError.notAStore(path: path, message: "meta declares \(c) words of dimension \(d), more than the file can hold")
+        }
         dimension = d
         count = c
         try connection.execute("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")

@@ -57,6 +57,9 @@ public final class NgramTable: @unchecked Sendable {
 
     /// Writes the table and its meta entries with `db` (inside the caller's transaction).
     package func write(to db: SQLiteConnection) throws {
+        guard rows.allSatisfy(\.isFinite) else {
+            throw WordshiftError.invalidArgument("the n-gram vectors are not finite (the fit diverged); nothing was saved: lower --lr")
+        }
         try db.execute("DROP TABLE IF EXISTS subword_ngrams")
         try db.execute(Self.createTable)
         let insert = try db.prepare("INSERT INTO subword_ngrams(bucket, vector) VALUES (?, ?)")

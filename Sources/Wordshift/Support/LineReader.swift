@@ -19,6 +19,10 @@ package final class LineReader {
 
     package var path: String { reader.path }
 
+    /// An upper bound on the bytes still to come, buffered ones included (see
+    /// `ByteReader.remainingBound`).
+    package var remainingBound: Int { DeclaredSize.sum(reader.remainingBound, end - start) }
+
     /// Calls `body` with the next line (without its terminator). Returns false at the end.
     @inline(__always)
     package func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {

@@ -15,6 +15,13 @@ public enum Parallel {
     /// Number of worker threads to use when the caller does not say: all cores.
     public static var defaultThreads: Int { max(1, System.coreCount) }
 
+    /// Most worker threads any stage uses: four per core. More only cost memory (GloVe's
+    /// strata grow with the square of the thread count) and contention.
+    public static var maximumThreads: Int { 4 * max(1, System.coreCount) }
+
+    /// `requested` limited to 1...`maximumThreads`.
+    public static func clampThreads(_ requested: Int) -> Int { min(max(1, requested), maximumThreads) }
+
     /// Runs `body(worker)` for worker 0..<threads concurrently and waits for all.
     package static func run(threads: Int, _ body: (Int) -> Void) {
         if threads <= 1 { body(0); return }

@@ -8,6 +8,13 @@ import Darwin
 package enum System {
     package static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
+    /// Physical memory of the machine in bytes (0 if unknown).
+    package static var physicalMemoryBytes: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return 0 }
+        return pages.multipliedReportingOverflow(by: size).overflow ? Int.max : pages * size
+    }
+
     /// Peak resident set size of this process in bytes.
     package static var peakRSSBytes: Int {
         var usage = rusage()

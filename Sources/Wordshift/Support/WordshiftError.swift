@@ -24,7 +24,11 @@ public enum WordshiftError: Error, Equatable, CustomStringConvertible, Sendable 
     /// An argument with a value that makes no sense.
     case invalidArgument(String)
 
-    public var description: String {
+    /// The message, with control characters from the data escaped (never raw bytes or
+    /// terminal escape sequences).
+    public var description: String { Quote.terminalSafe(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case let .io(path, message): return "\(path): \(message)"
         case let .malformedLine(path, line, message): return "\(path):\(line): \(message)"
@@ -33,7 +37,7 @@ public enum WordshiftError: Error, Equatable, CustomStringConvertible, Sendable 
         case let .emptyInput(path, message): return "\(path): \(message)"
         case let .dimensionMismatch(path, line, expected, found):
             return "\(path):\(line): expected \(expected) values, found \(found)"
-        case let .unknownWord(word): return "unknown word: \"\(word)\""
+        case let .unknownWord(word): return "unknown word: \(Quote.word(word))"
         case let .notAStore(path, message): return "\(path): not a Wordshift store (\(message))"
         case let .unsupportedStoreVersion(path, found, supported):
             return "\(path): store format version \(found) is newer than this tool supports (\(supported)); upgrade Wordshift"

@@ -32,6 +32,20 @@ struct Checkpoint {
         try System.rename(tmp, to: path)
     }
 
+    /// Iterations completed by the checkpoint in `directory` (read from its header), or nil
+    /// when there is none.
+    static func completedIterations(in directory: String) throws -> Int? {
+        let path = Checkpoint.path(in: directory)
+        guard System.fileExists(path) else { return nil }
+        let reader = try ByteReader(path: path)
+        var fixed = [UInt64](repeating: 0, count: 7)
+        try fixed.withUnsafeMutableBytes { try readExactly(reader, $0, what: "checkpoint header") }
+        guard fixed[0] == Checkpoint.magic, let done = Int(exactly: fixed[5]) else {
+            throw WordshiftError.malformedBinary(path: path, byteOffset: 0, message: "not a Wordshift GloVe checkpoint")
+        }
+        return done
+    }
+
     /// Loads the checkpoint into `model`; nil when there is none.
     static func read(directory: String, fingerprint: UInt64, into model: GloVeModel) throws -> Checkpoint? {
         let path = Checkpoint.path(in: directory)
@@ -44,7 +58,7 @@ struct Checkpoint {
             throw WordshiftError.invalidArgument("\(path): the checkpoint belongs to a different run (other corpus or parameters); remove it or drop --resume")
         }
         guard fixed[2] == UInt64(model.vocabularySize), fixed[3] == UInt64(model.dimension), fixed[4] == UInt64(model.floatCount),
-              fixed[6] <= 1_000_000 else {
+              fixed[5] <= 1_000_000_000, fixed[6] <= min(fixed[5], 1_000_000) else {
             throw WordshiftError.malformedBinary(path: path, byteOffset: 16, message: "checkpoint shape does not match the model")
         }
         var rest = [UInt64](repeating: 0, count: Int(fixed[6]) * 3)

@@ -45,20 +45,39 @@ public struct GloVeConfig: Codable, Sendable, Equatable {
     /// The defaults.
     public init() {}
 
+    /// Refuses values that cannot train (checked before any work starts).
     func validate() throws {
         func bad(_ m: String) -> WordshiftError { WordshiftError.invalidArgument(m) }
+        func positive(_ v: Double) -> Bool { v.isFinite && v > 0 }
         if dimension < 1 || dimension > 100_000 { throw bad("--dim must be between 1 and 100000") }
-        if iterations < 0 { throw bad("--iter must not be negative") }
-        if !(xMax > 0) { throw bad("--x-max must be positive") }
-        if !(alpha >= 0) { throw bad("--alpha must not be negative") }
-        if !(eta > 0) { throw bad("--eta must be positive") }
-        if !(biasRate > 0) { throw bad("--bias-rate must be positive") }
+        if iterations < 1 { throw bad("--iter must be at least 1") }
+        if !positive(xMax) { throw bad("--x-max must be a finite number greater than 0") }
+        if !(alpha.isFinite && alpha >= 0) { throw bad("--alpha must be a finite number at least 0") }
+        if !positive(eta) { throw bad("--eta must be a finite number greater than 0") }
+        if !positive(gradientClip) { throw bad("the gradient clip must be a finite number greater than 0") }
+        if !positive(biasRate) { throw bad("--bias-rate must be a finite number greater than 0") }
         if minCount < 1 { throw bad("--min-count must be at least 1") }
         if let m = maxVocab, m < 1 { throw bad("--max-vocab must be at least 1") }
         if threads < 1 { throw bad("--threads must be at least 1") }
-        if cooccurrence.window < 1 { throw bad("--window must be at least 1") }
+        if cooccurrence.window < 1 || cooccurrence.window > GloVeConfig.maximumWindow {
+            throw bad("--window must be between 1 and \(GloVeConfig.maximumWindow)")
+        }
+        if cooccurrence.memoryBytes < 1 { throw bad("--memory must be positive") }
         if resume && checkpointDirectory == nil { throw bad("--resume needs --checkpoint-dir") }
+        if let dir = checkpointDirectory {
+            guard System.isDirectory(dir) else { throw WordshiftError.io(path: dir, message: "checkpoint directory does not exist") }
+            if resume, let done = try Checkpoint.completedIterations(in: dir), done > iterations {
+                throw bad("\(Checkpoint.path(in: dir)): the checkpoint has completed \(done) iterations, more than --iter \(iterations); "
+                    + "pass --iter \(done) or more to continue it, or drop --resume to start afresh")
+            }
+        }
     }
+
+    /// Where a run with `checkpointDirectory` keeps its checkpoint.
+    package static func checkpointPath(in directory: String) -> String { Checkpoint.path(in: directory) }
+
+    /// Widest co-occurrence window accepted.
+    public static let maximumWindow = 100_000
 
     /// The parameters as store meta entries (`training.*`).
     var metaEntries: [(String, String)] {

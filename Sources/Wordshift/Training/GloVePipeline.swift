@@ -183,10 +183,7 @@ public enum GloVePipeline {
             summary.resumedFromIteration = start
             progress.log("resuming after iteration \(start) from \(Checkpoint.path(in: dir))")
         }
-        if let dir = config.checkpointDirectory, !System.isDirectory(dir) {
-            throw WordshiftError.io(path: dir, message: "checkpoint directory does not exist")
-        }
-        summary.threads = max(1, min(config.threads, pairs.count))
+        summary.threads = max(1, min(Parallel.clampThreads(config.threads), pairs.count))
         try GloVeTrainer.run(model: model, pairs: &pairs, config: config, startIteration: start, history: &history,
                              fingerprint: fingerprint, progress: progress)
         summary.iterations = history

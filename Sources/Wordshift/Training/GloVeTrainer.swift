@@ -14,7 +14,7 @@ enum GloVeTrainer {
                     history: inout [TrainingSummary.Iteration], fingerprint: UInt64, progress: ProgressReporter,
                     anchors: MittensAnchors? = nil) throws {
         guard startIteration < config.iterations else { return }
-        let threads = max(1, min(config.threads, pairs.count))
+        let threads = max(1, min(Parallel.clampThreads(config.threads), pairs.count))
         let costs = UnsafeMutablePointer<Double>.allocate(capacity: threads)
         defer { costs.deallocate() }
         let strata = threads > 1 ? PairStrata(partitioning: &pairs, threads: threads) : nil
@@ -58,6 +58,10 @@ enum GloVeTrainer {
                 var total = 0.0
                 for t in 0..<threads { total += costs[t] }
                 let cost = total / Double(buffer.count)
+                guard cost.isFinite else {
+                    throw WordshiftError.invalidArgument("training diverged in iteration \(iteration + 1) (cost \(cost)); "
+                        + "nothing was saved: lower --eta (now \(config.eta)) or --x-max")
+                }
                 let seconds = System.now() - started
                 history.append(TrainingSummary.Iteration(iteration: iteration + 1, cost: cost, seconds: seconds))
                 progress.end("cost \(Format.fixed(cost, 6))  \(Format.duration(seconds))  "

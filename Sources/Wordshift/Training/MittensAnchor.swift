@@ -179,7 +179,7 @@ extension GloVePipeline {
         let anchors = options.mu > 0
             ? MittensAnchors(sources: sources, dimension: config.dimension, mu: options.mu, wordOnly: wordOnly, pairs: pairs) : nil
         var history: [TrainingSummary.Iteration] = []
-        summary.threads = max(1, min(config.threads, pairs.count))
+        summary.threads = max(1, min(Parallel.clampThreads(config.threads), pairs.count))
         try GloVeTrainer.run(model: model, pairs: &pairs, config: config, startIteration: 0, history: &history,
                              fingerprint: 0, progress: progress, anchors: anchors)
         pairs = []

@@ -40,7 +40,7 @@ public enum VocabularyFile {
                 throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "expected `word count` with a non-negative integer count")
             }
             if !seen.insert(word).inserted {
-                throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "duplicate word \"\(word)\"")
+                throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "duplicate word \(Quote.word(word))")
             }
             words.append(word)
             counts.append(count)
