@@ -16,15 +16,7 @@ import Testing
         }
     }
 
-    func binary(rows: [(String, [Float])], header: String) -> [UInt8] {
-        var bytes = Array(header.utf8)
-        for (w, v) in rows {
-            bytes += Array(w.utf8) + [32]
-            for f in v { withUnsafeBytes(of: f.bitPattern.littleEndian) { bytes += $0 } }
-            bytes.append(10)
-        }
-        return bytes
-    }
+    func binary(rows: [(String, [Float])], header: String) -> [UInt8] { HostileInput.binary(header: header, rows: rows) }
 
     @Test func truncatedBinaryNamesTheOffset() {
         let full = binary(rows: [("a", [1, 2, 3]), ("b", [4, 5, 6])], header: "2 3\n")
