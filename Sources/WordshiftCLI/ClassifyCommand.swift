@@ -56,6 +56,7 @@ struct ClassifyTrain: ParsableCommand {
 
     func run() throws {
         let s = try VectorStore(path: store)
+        try StoreUpdate.checkWritable(store)  // before training, not after
         let config = try head.config(for: s)
         let trainData = try LabeledDataReader.read(train)
         try LabeledDataReader.requireTwoClasses(trainData)

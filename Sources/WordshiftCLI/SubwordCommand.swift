@@ -33,6 +33,7 @@ struct SubwordFit: ParsableCommand {
     }
 
     func run() throws {
+        try StoreUpdate.checkWritable(store)  // before fitting, not after
         let index = try loadIndex(store, quiet: output.quiet)
         var options = NgramFit.Options()
         options.ngrams = CharNgrams(minN: minN, maxN: maxN, buckets: buckets)

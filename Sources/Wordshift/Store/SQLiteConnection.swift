@@ -1,25 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDBSQLite
 
 /// A thin owner of one SQLite connection on the raw C API (through GRDB's `GRDBSQLite`
 /// module). The store's bulk paths need prepared statements and BLOB binding, nothing more.
+///
+/// The mode decides how the connection lives beside other processes (docs/store.md,
+/// "Concurrency and interruptions"):
+/// - `.reader` opens an existing store for queries. It asks for write access, with
+///   `query_only` set so that no statement can change the store, because only a connection with
+///   write access can roll back the journal of an interrupted update or remove the `-wal` and
+///   `-shm` files an update leaves while readers are open; without write permission it reads
+///   read-only. It waits (up to `lockTimeout`) instead of failing while a lock is held.
+/// - `.writer` opens an existing store for an in-place update (`StoreUpdate` only); it refuses
+///   a store it cannot write and waits its turn behind other writers.
+/// - `.create` opens a new private file (a store under construction).
 package final class SQLiteConnection {
-    package let path: String
-    let handle: OpaquePointer
+    package enum Mode: Sendable { case reader, writer, create }
 
-    package init(path: String, readOnly: Bool) throws {
+    package let path: String
+    package let mode: Mode
+    let handle: OpaquePointer
+    private let busy: BusyWait
+
+    /// How long a connection waits for another process's lock before it gives up, in seconds:
+    /// a reader waits out a writer's switch of journal mode (WAL readers never wait for a
+    /// commit), a writer waits for the writers before it. `WORDSHIFT_LOCK_TIMEOUT` (seconds)
+    /// overrides both.
+    package static func lockTimeout(for mode: Mode) -> Double {
+        if let raw = getenv("WORDSHIFT_LOCK_TIMEOUT"), let text = String(validatingCString: raw),
+           let seconds = Double(text), seconds.isFinite, seconds >= 0 {
+            return seconds
+        }
+        return mode == .writer ? 600 : 60
+    }
+
+    package convenience init(path: String, readOnly: Bool) throws {
+        try self.init(path: path, mode: readOnly ? .reader : .create)
+    }
+
+    package init(path: String, mode: Mode) throws {
         self.path = path
+        self.mode = mode
+        let busy = BusyWait(path: path, timeout: Self.lockTimeout(for: mode))
+        self.busy = busy
+        switch mode {
+        case .reader: handle = try Self.openReader(path, busy: busy)
+        case .writer: handle = try Self.openWriter(path, busy: busy)
+        case .create: handle = try Self.open(path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy: busy)
+        }
+    }
+
+    deinit {
+        sqlite3_busy_handler(handle, nil, nil)
+        sqlite3_close_v2(handle)
+    }
+
+    private static func open(_ path: String, flags: Int32, busy: BusyWait?) throws -> OpaquePointer {
         var db: OpaquePointer?
-        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
             throw WordshiftError.sqlite(path: path, code: rc, message: message)
         }
-        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        if let busy { sqlite3_busy_handler(db, busyHandler, Unmanaged.passUnretained(busy).toOpaque()) }
+        return db
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    private static func close(_ db: OpaquePointer) {
+        sqlite3_busy_handler(db, nil, nil)
+        sqlite3_close_v2(db)
+    }
+
+    private static func openReader(_ path: String, busy: BusyWait) throws -> OpaquePointer {
+        let db = try open(path, flags: SQLITE_OPEN_READWRITE, busy: busy)
+        do {
+            try run(db, path: path, "PRAGMA query_only=1")
+            // Reading the schema now makes recovery (rolling back an interrupted update,
+            // rebuilding the WAL index) happen here, where its failures can be explained.
+            try run(db, path: path, "PRAGMA schema_version")
+            return db
+        } catch let WordshiftError.sqlite(_, code, message) {
+            close(db)
+            let primary = code & 0xFF
+            guard primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN else {
+                throw WordshiftError.sqlite(path: path, code: code, message: message)
+            }
+            if System.fileExists(path + "-journal") {
+                throw WordshiftError.io(path: path, message: "an interrupted update left \(path)-journal; rolling it back needs write access to the store and its directory (any wordshift command run with that access repairs it)")
+            }
+            // A store in WAL mode without its -wal file, in a directory this process cannot
+            // write: SQLite cannot create the -shm file a WAL reader needs. Nobody can write
+            // there either (an update needs a -wal file beside the store), so reading the file
+            // as immutable is exact.
+            if !System.fileExists(path + "-wal"), SQLiteFile.isWAL(path),
+               access(SQLiteFile.directory(of: path), W_OK) != 0 {
+                let uri = "file:" + SQLiteFile.uriEscaped(path) + "?immutable=1"
+                return try open(uri, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy: nil)
+            }
+            throw WordshiftError.sqlite(path: path, code: code, message: message)
+        }
+    }
+
+    private static func openWriter(_ path: String, busy: BusyWait) throws -> OpaquePointer {
+        let db = try open(path, flags: SQLITE_OPEN_READWRITE, busy: busy)
+        if sqlite3_db_readonly(db, "main") == 1 {
+            close(db)
+            throw WordshiftError.io(path: path, message: "cannot update the store: no write permission on it")
+        }
+        return db
+    }
+
+    private static func run(_ db: OpaquePointer, path: String, _ sql: String) throws {
+        let rc = sqlite3_exec(db, sql, nil, nil, nil)
+        if rc != SQLITE_OK {
+            throw WordshiftError.sqlite(path: path, code: rc, message: String(cString: sqlite3_errmsg(db)))
+        }
+    }
+
+    /// Runs `body` with lock waits turned off: a busy lock fails at once.
+    func withoutWaiting<R>(_ body: () throws -> R) rethrows -> R {
+        busy.enabled = false
+        defer { busy.enabled = true }
+        return try body()
+    }
 
     package func execute(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
@@ -27,7 +134,7 @@ package final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = err.map { String(cString: $0) } ?? "error"
             sqlite3_free(err)
-            throw WordshiftError.sqlite(path: path, code: rc, message: message)
+            throw error(rc, message: message)
         }
     }
 
@@ -38,7 +145,8 @@ package final class SQLiteConnection {
         return SQLiteStatement(connection: self, handle: stmt)
     }
 
-    /// Runs `body` inside one transaction; rolls back if it throws.
+    /// Runs `body` inside one write transaction, taken with `BEGIN IMMEDIATE` (the write lock
+    /// from the start, waiting behind other writers); rolls back if it throws.
     package func transaction<R>(_ body: () throws -> R) throws -> R {
         try execute("BEGIN IMMEDIATE")
         do {
@@ -58,14 +166,25 @@ package final class SQLiteConnection {
         return s.int(0)
     }
 
+    /// The text value of a pragma such as `journal_mode=WAL` (which answers the mode in force).
+    func pragmaString(_ pragma: String) throws -> String {
+        let s = try prepare("PRAGMA \(pragma)")
+        defer { s.reset() }
+        return try s.step() ? s.string(0) : ""
+    }
+
     package func tableExists(_ name: String) throws -> Bool {
         let s = try prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")
         try s.bind(1, name)
         return try s.step()
     }
 
-    func error(_ rc: Int32) -> WordshiftError {
-        .sqlite(path: path, code: rc, message: String(cString: sqlite3_errmsg(handle)))
+    func error(_ rc: Int32, message: String? = nil) -> WordshiftError {
+        let primary = rc & 0xFF
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return .io(path: path, message: "the store is locked by another process (waited \(Int(busy.timeout.rounded())) s); try again when it has finished, or set WORDSHIFT_LOCK_TIMEOUT (seconds) to wait longer")
+        }
+        return .sqlite(path: path, code: rc, message: message ?? String(cString: sqlite3_errmsg(handle)))
     }
 }
 
