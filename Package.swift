@@ -36,8 +36,11 @@ let package = Package(
             dependencies: [
                 "Wordshift",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
+        // `wordshift --version` names the git commit it was built from (nil from a tarball).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "WordshiftBench", dependencies: ["Wordshift"]),
         // The README's library example, verbatim (a test checks both are the same and runs it).
         .executableTarget(name: "ReadmeExample", dependencies: ["Wordshift"], path: "Examples/ReadmeExample"),

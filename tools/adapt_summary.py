@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mean ± sd over several `wordshift classify adapt --json` reports (one per seed).
+"""Mean ± sd over several `wordshift classify adapt --report FILE` (or `--json`) reports (one per seed).
 
     python3 tools/adapt_summary.py bench-out/adapt2/adapt-seed*.json
 

@@ -20,7 +20,7 @@ for seed in $seeds; do
     --target-unlabeled "$D/movie-unlabeled.txt.gz" --target-limit 50000 --target-labeled "$D/movie-imdb-train.tsv" \
     --test "$D/movie-imdb-test.tsv" "$D/movie-rt-polarity.tsv" --method all \
     --adapted-store "$adapted" --mu 0.1 --adapt-with-source --word-ngrams 2 --epochs 10 --threads 2 --seed "$seed" \
-    --json "$out/adapt-seed$seed.json" --svg "$out/adapt-seed$seed.svg" > "$out/adapt-seed$seed.txt" 2> "$out/adapt-seed$seed.log"
+    --report "$out/adapt-seed$seed.json" --svg "$out/adapt-seed$seed.svg" > "$out/adapt-seed$seed.txt" 2> "$out/adapt-seed$seed.log"
 done
 reports=()
 for seed in $seeds; do reports+=("$out/adapt-seed$seed.json"); done

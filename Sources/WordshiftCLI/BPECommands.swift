@@ -57,7 +57,9 @@ struct BPETrainCommand: ParsableCommand {
 }
 
 struct BPEEncodeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "encode", abstract: "Split text into BPE units (one input line → one output line).")
+    static let configuration = CommandConfiguration(
+        commandName: "encode", abstract: "Split text into BPE units (one input line → one output line).",
+        discussion: "With --json, each output line is a JSON array of the line's units (JSON Lines), so the output streams.")
 
     @Argument(help: "A store or tokenizer.json with a BPE model.") var model: String
     @Argument(help: "Text file (default: standard input).") var file: String = "-"
@@ -86,10 +88,18 @@ struct BPEExportCommand: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Option(name: .long, help: "tokenizer.json path.") var out: String
     @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Codable { var file: String; var merges: Int; var units: Int }
+
     func run() throws {
         guard out.hasSuffix(".json") else { throw ValidationError("--out must end in .json") }
         try OutputPath.check(out, force: force, inputs: [store])
-        try BPEFiles.writeTokenizerJSON(try loadBPE(store), to: out)
+        let model = try loadBPE(store)
+        try BPEFiles.writeTokenizerJSON(model, to: out)
+        let result = Result(file: out, merges: model.merges.count, units: model.units.count)
+        if output.json { try JSONOutput.print(result); return }
+        print("wrote \(result.merges) merges and \(result.units) units to \(out)")
     }
 }
 
@@ -97,9 +107,13 @@ struct BPEImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Add the BPE model of a Hugging Face tokenizer.json to a store.")
     @Argument(help: "tokenizer.json.") var file: String
     @Option(name: .long, help: "Store to extend.") var out: String
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         let model = try BPEFiles.readTokenizerJSON(file)
         try StoreUpdate.run(out) { try BPEFiles.write(model, to: $0) }
-        print("added \(model.merges.count) merges and \(model.units.count) units to \(out)")
+        let result = BPEExportCommand.Result(file: out, merges: model.merges.count, units: model.units.count)
+        if output.json { try JSONOutput.print(result); return }
+        print("added \(result.merges) merges and \(result.units) units to \(out)")
     }
 }

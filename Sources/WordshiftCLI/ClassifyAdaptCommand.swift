@@ -17,22 +17,25 @@ struct ClassifyAdapt: ParsableCommand {
     @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).", transform: Flags.integer(0...)) var shots: Int?
     @Option(name: .long, help: "none, embeddings, coral, adversarial, self-train or all.") var method = "all"
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files.") var test: [String]
-    @Option(name: .customLong("json"), help: "Write the report as JSON here.") var jsonOut: String?
+    @Option(name: .long, help: "Also write the report as JSON to this file (--json prints it on standard output instead of the table).")
+    var report: String?
     @Option(name: .long, help: "Write an SVG bar chart here.") var svg: String?
     @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method: used if it exists, otherwise written there by Mittens (default: a temporary file).") var adaptedStore: String?
     @OptionGroup var mittens: MittensAdaptOptions
     @Option(name: .long, help: "Weight of the reversed domain gradient.", transform: Flags.real(from: Float(0))) var adversarialWeight: Float = 0.1
     @Option(name: .long, help: "Self-training rounds.", transform: Flags.integer(0...100)) var selfTrainRounds = 3
     @OptionGroup var head: HeadOptions
-    @Flag(name: .long, help: "Replace existing files at --json and --svg.") var force = false
-    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+    @Flag(name: .long, help: "Replace existing files at --report and --svg.") var force = false
+    @OptionGroup var output: OutputOptions
+
+    var quiet: Bool { output.quiet }
 
     func run() throws {
         guard !source.isEmpty, !test.isEmpty else { throw ValidationError("need at least one --source and one --test file") }
         let inputs = [store, targetUnlabeled] + source + test + (targetLabeled.map { [$0] } ?? [])
-        if let jsonOut { try OutputPath.check(jsonOut, force: force, inputs: inputs, flag: "--json") }
+        if let report { try OutputPath.check(report, force: force, inputs: inputs, flag: "--report") }
         if let svg { try OutputPath.check(svg, force: force, inputs: inputs, flag: "--svg") }
-        if let jsonOut, let svg { try OutputPath.checkDistinct([("--json", jsonOut), ("--svg", svg)]) }
+        if let report, let svg { try OutputPath.checkDistinct([("--report", report), ("--svg", svg)]) }
         if let adaptedStore, !System.fileExists(adaptedStore) {
             try OutputPath.check(adaptedStore, force: false, inputs: inputs, flag: "--adapted-store")
         }
@@ -65,15 +68,12 @@ struct ClassifyAdapt: ParsableCommand {
             run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet)
         }
         run.progress = ProgressRenderer.handler(quiet: quiet)
-        let report = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,
+        let result = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,
                                  targetUnlabeledPath: targetUnlabeled, targetLabeled: labeled, tests: tests)
-        print(report.table(), terminator: "")
-        for n in report.notes { print("note: " + n) }
-        if let jsonOut {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try e.encode(report).write(to: URL(fileURLWithPath: jsonOut), options: .atomic)
-        }
-        if let svg { try Data(report.svg().utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
+        if let report { try Data(try JSONOutput.encode(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic) }
+        if let svg { try Data(result.svg().utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
+        if output.json { try JSONOutput.print(result); return }
+        print(result.table(), terminator: "")
+        for n in result.notes { print("note: " + n) }
     }
 }

@@ -22,7 +22,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Words to query.")
     var query = ["king", "music", "war", "science", "water", "january"]
     @Flag(name: .long, help: "Train again even if --out exists (it is replaced).") var force = false
-    @Flag(name: .shortAndLong, help: "No progress bars.") var quiet = false
+    @OptionGroup var output: OutputOptions
 
     static let defaultCorpus = "corpus/enwiki-2015-head.txt"
 
@@ -34,13 +34,14 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
+        let text = !output.json
         // A second demo queries the store the first one trained instead of replacing it.
         if System.fileExists(out) && !force {
             let store = try VectorStore(path: out)
-            print("Using the vectors trained earlier in \(out) (pass --force to train them again).")
+            if text { print("Using the vectors trained earlier in \(out) (pass --force to train them again).") }
             let index = try store.loadIndex()
             let table = try NgramTable.load(from: store)
-            try query(WordVectors(index: index, subwords: table), out: out)
+            try query(WordVectors(index: index, subwords: table), result: Result(store: out, reused: true))
             return
         }
         guard let path = corpus ?? Self.locateDefaultCorpus() else {
@@ -55,34 +56,53 @@ struct DemoCommand: ParsableCommand {
         config.iterations = iter
         config.cooccurrence.window = window
         config.threads = threads ?? Parallel.defaultThreads
-        print("Training \(dim)-d GloVe vectors on \(path) (\(iter) iterations, window \(window), \(config.threads) threads)…")
-        let summary = try GloVePipeline.train(corpus: [path], out: out, config: config, progress: ProgressRenderer.handler(quiet: quiet))
-        print("  \(summary.tokens) tokens, \(summary.vocabularySize) words, \(summary.pairs) co-occurrence pairs, "
-              + "\(Format.fixed(summary.totalSeconds, 1)) s → \(out)")
+        if text { print("Training \(dim)-d GloVe vectors on \(path) (\(iter) iterations, window \(window), \(config.threads) threads)…") }
+        let summary = try GloVePipeline.train(corpus: [path], out: out, config: config, progress: ProgressRenderer.handler(quiet: output.quiet))
+        if text {
+            print("  \(summary.tokens) tokens, \(summary.vocabularySize) words, \(summary.pairs) co-occurrence pairs, "
+                  + "\(Format.fixed(summary.totalSeconds, 1)) s → \(out)")
+        }
 
-        let store = try VectorStore(path: out)
-        let index = try store.loadIndex()
-        let fit = NgramFit.Options()
-        let (table, fitted) = NgramFit.fit(index: index, options: fit)
-        try StoreUpdate.run(out) { try table.write(to: $0) }
-        print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n")
+        let index = try VectorStore(path: out).loadIndex()
+        let (table, fitted) = NgramFit.fit(index: index, options: NgramFit.Options())
+        try table.save(toStore: out)
+        if text { print("  fitted \(fitted.buckets) character n-gram vectors for unseen words (\(Format.fixed(fitted.seconds, 1)) s)\n") }
 
-        try query(WordVectors(index: index, subwords: table), out: out)
+        try query(WordVectors(index: index, subwords: table),
+                  result: Result(store: out, reused: false, training: summary, ngramVectors: fitted.buckets))
     }
 
     /// Neighbours of the query words, a misspelling and an analogy.
-    private func query(_ vectors: WordVectors, out: String) throws {
-        let index = vectors.index
+    private func query(_ vectors: WordVectors, result: Result) throws {
+        var result = result
+        let text = !output.json
         for word in query + ["philosphy"] {
-            guard let q = try? vectors.lookup(word) else { print("\(word): not in the vocabulary"); continue }
-            let found = index.nearest(to: q.unit, k: 6, excluding: q.row.map { [$0] } ?? [])
-            let label = q.source == .subwords ? "\(word) (unseen; from its n-grams)" : word
-            print("\(label): " + found.map { "\($0.word) \(Format.fixed(Double($0.score), 2))" }.joined(separator: ", "))
+            guard let source = vectors.source(of: word) else {
+                if text { print("\(word): not in the vocabulary") }
+                continue
+            }
+            let found = try vectors.nearest(to: word, k: 6)
+            result.queries.append(Query(word: word, source: source, neighbors: found))
+            let label = source == .subwords ? "\(word) (unseen; from its n-grams)" : word
+            if text { print("\(label): " + found.map { "\($0.word) \(Format.fixed(Double($0.score), 2))" }.joined(separator: ", ")) }
         }
-        if let a = index.id(of: "he"), let b = index.id(of: "his"), let c = index.id(of: "she") {
-            let answers = index.analogy(a: a, b: b, c: c, k: 3)
-            print("\nhe : his :: she : " + answers.map(\.word).joined(separator: ", "))
+        if ["he", "his", "she"].allSatisfy(vectors.contains) {
+            result.analogy = try vectors.analogy(a: "he", b: "his", c: "she", k: 3)
+            if text { print("\nhe : his :: she : " + result.analogy.map(\.word).joined(separator: ", ")) }
         }
-        print("\nTry: .build/release/wordshift nearest \(out) science -k 10")
+        if output.json { try JSONOutput.print(result); return }
+        print("\nTry: .build/release/wordshift nearest \(result.store) science -k 10")
+    }
+
+    struct Query: Codable { var word: String; var source: WordVectors.Source; var neighbors: [Neighbor] }
+    struct Result: Codable {
+        var store: String
+        /// True when an earlier demo's store was queried instead of training again.
+        var reused: Bool
+        var training: TrainingSummary?
+        var ngramVectors: Int?
+        var queries: [Query] = []
+        /// he : his :: she : ?
+        var analogy: [Neighbor] = []
     }
 }

@@ -4,12 +4,16 @@ import Wordshift
 enum JSONOutput {
     /// Prints a value as pretty, key-sorted JSON on standard output.
     static func print<T: Encodable>(_ value: T) throws {
+        // Through `print`'s buffer, so JSON never overtakes text printed before it.
+        Swift.print(try encode(value), terminator: "")
+    }
+
+    /// Pretty, key-sorted JSON text of a value (what `--json` prints and report files hold).
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try encoder.encode(value)
-        // Through `print`'s buffer, so JSON never overtakes text printed before it.
-        Swift.print(String(decoding: data, as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
 

@@ -45,15 +45,13 @@ struct TrainAllCommand: ParsableCommand {
             let result = try GloVePipeline.adapt(source: source, corpus: corpus, out: out, mu: mu, config: config,
                                                  progress: ProgressRenderer.handler(quiet: output.quiet))
             if output.json { try JSONOutput.print(result); return }
-            try TrainReport.finish(result.training, json: false, quiet: output.quiet)
-            if !output.quiet {
-                Console.error("adapted from \(initFrom) with mu \(mu): \(result.anchoredWords) words anchored, "
-                                   + "\(result.copiedSourceWords) source words copied unchanged\n")
-            }
+            try TrainReport.finish(result.training, json: false)
+            print("adapted from \(initFrom) with mu \(mu): \(result.anchoredWords) words anchored, "
+                  + "\(result.copiedSourceWords) source words copied unchanged")
             return
         }
         let summary = try GloVePipeline.train(corpus: corpus, out: out, config: config, progress: ProgressRenderer.handler(quiet: output.quiet))
-        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+        try TrainReport.finish(summary, json: output.json)
     }
 }
 
@@ -73,7 +71,7 @@ struct TrainVocabCommand: ParsableCommand {
         try VocabularyFile.write(vocab, to: out)
         var s = summary
         s.out = out
-        try TrainReport.finish(s, json: output.json, quiet: output.quiet)
+        try TrainReport.finish(s, json: output.json)
     }
 }
 
@@ -99,7 +97,7 @@ struct TrainCooccurCommand: ParsableCommand {
         let given = try vocab.map { try VocabularyFile.read($0) }
         let summary = try GloVePipeline.cooccurrences(corpus: corpus, vocabulary: given, out: out, vocabularyOut: writeVocab,
                                                       config: try counting.config(), progress: ProgressRenderer.handler(quiet: output.quiet))
-        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+        try TrainReport.finish(summary, json: output.json)
     }
 }
 
@@ -120,6 +118,6 @@ struct TrainGloVeCommand: ParsableCommand {
         config.dimension = training.dim
         let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFile: cooccur, out: out, config: config,
                                               progress: ProgressRenderer.handler(quiet: output.quiet))
-        try TrainReport.finish(summary, json: output.json, quiet: output.quiet)
+        try TrainReport.finish(summary, json: output.json)
     }
 }

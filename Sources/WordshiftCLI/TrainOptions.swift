@@ -74,12 +74,12 @@ struct GloVeOptions: ParsableArguments {
 }
 
 enum TrainReport {
-    static func finish(_ summary: TrainingSummary, json: Bool, quiet: Bool) throws {
+    /// The run's result on standard output: JSON, or one line of text.
+    static func finish(_ summary: TrainingSummary, json: Bool) throws {
         if json { try JSONOutput.print(summary); return }
-        if quiet { return }
         var line = "done in \(Format.duration(summary.totalSeconds)): \(summary.vocabularySize) words, \(summary.pairs) pairs"
         line += ", peak RSS \(Format.quantity(Double(summary.peakRSSBytes)))B"
         if let out = summary.out { line += " → \(out)" }
-        Console.error(line + "\n")
+        print(line)
     }
 }

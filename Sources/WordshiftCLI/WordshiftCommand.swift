@@ -11,7 +11,7 @@ struct WordshiftCommand: ParsableCommand {
             Typical flow: `wordshift train --corpus text.txt --out model.sqlite`, or
             `wordshift import vectors.vec --out model.sqlite`, then `wordshift nearest model.sqlite king`.
             """,
-        version: WordshiftVersion.string,
+        version: versionLine,
         subcommands: [
             DemoCommand.self, TrainCommand.self,
             ImportCommand.self, ExportCommand.self, InfoCommand.self,
@@ -21,6 +21,9 @@ struct WordshiftCommand: ParsableCommand {
         ]
     )
 }
+
+/// What `wordshift --version` prints: the version and, when the build knew it, the git commit.
+let versionLine = "wordshift \(WordshiftVersion.string)" + (buildCommit.map { " (commit \($0))" } ?? "")
 
 /// Flags shared by commands that print results.
 struct OutputOptions: ParsableArguments {
