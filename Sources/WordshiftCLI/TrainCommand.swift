@@ -102,21 +102,34 @@ struct TrainCooccurCommand: ParsableCommand {
 }
 
 struct TrainGloVeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "glove", abstract: "Shuffle and train from a vocab.txt and a cooccurrence.bin.")
+    static let configuration = CommandConfiguration(
+        commandName: "glove", abstract: "Shuffle and train from a vocab.txt and co-occurrence files.",
+        discussion: """
+            Several --cooccur files (shards counted with the same vocab.txt, e.g. by tools/spark/glove_spark.py, or a \
+            directory of *.bin shards) are merged in sorted order, summing a pair found in more than one shard. \
+            Pairs beyond --memory are shuffled and streamed out of core from --temp-dir.
+            """)
 
     @Option(name: .long, help: "vocab.txt (reference format).") var vocab: String
-    @Option(name: .long, help: "cooccurrence.bin (reference format, 1-based ids).") var cooccur: String
+    @Option(name: .long, parsing: .upToNextOption, help: "cooccurrence.bin files or directories of *.bin shards (reference format, 1-based ids).")
+    var cooccur: [String] = []
     @Option(name: .long, help: "Store to write.") var out: String
     @Flag(name: .long, help: "Replace an existing store at --out, and an earlier run's checkpoint in --checkpoint-dir.") var force = false
+    @Option(name: .long, help: "Memory budget for the pairs (shuffle and training; the model comes on top), e.g. 4G, 256M.",
+            transform: Flags.memory)
+    var memory = "4G"
+    @Option(name: .customLong("temp-dir"), help: "Directory for spill files (default $TMPDIR or /tmp).") var tempDir: String?
     @OptionGroup var training: GloVeOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try OutputPath.check(out, force: force, inputs: [vocab, cooccur])
+        try OutputPath.check(out, force: force, inputs: [vocab] + cooccur)
         try training.checkCheckpoint(force: force)
         var config = try training.apply(to: GloVeConfig())
         config.dimension = training.dim
-        let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFile: cooccur, out: out, config: config,
+        config.cooccurrence.memoryBytes = try CooccurrenceOptions.parseMemory(memory)
+        if let tempDir { config.cooccurrence.temporaryDirectory = tempDir }
+        let summary = try GloVePipeline.train(vocabularyFile: vocab, cooccurrenceFiles: cooccur, out: out, config: config,
                                               progress: ProgressRenderer.handler(quiet: output.quiet))
         try TrainReport.finish(summary, json: output.json)
     }

@@ -6,7 +6,9 @@ struct CountingOptions: ParsableArguments {
     @Option(name: .long, help: "Context words on each side.", transform: Flags.integer(1...GloVeConfig.maximumWindow)) var window = 15
     @Option(name: .customLong("min-count"), help: "Drop words seen fewer times.", transform: Flags.integer(1...)) var minCount = 5
     @Option(name: .customLong("max-vocab"), help: "Keep at most this many words (most frequent).", transform: Flags.integer(1...)) var maxVocab: Int?
-    @Option(name: .long, help: "Memory budget for co-occurrence counting, e.g. 4G, 512M.", transform: Flags.memory) var memory = "4G"
+    @Option(name: .long, help: "Memory budget for counting, shuffling and training (the model comes on top), e.g. 4G, 256M; pairs beyond it are spilled to --temp-dir.",
+            transform: Flags.memory)
+    var memory = "4G"
     @Option(name: .customLong("temp-dir"), help: "Directory for spill files (default $TMPDIR or /tmp).") var tempDir: String?
     @Flag(name: .long, inversion: .prefixedNo, help: "Count pairs on both sides (default), or left context only.") var symmetric = true
     @Flag(name: .customLong("left-only"), help: "Count left context only (same as --no-symmetric).") var leftOnly = false

@@ -148,6 +148,12 @@ final class CooccurrenceCounter {
         }
     }
 
+    /// Bytes the counter holds while its totals are merged (after `finish`): the dense table
+    /// (as allocated; untouched pages cost less), the in-memory runs and the spill read buffers.
+    var mergeResidentBytes: Int {
+        dense.cellCount * 8 + memoryRunBytes + spillRuns.count * readBufferEntries * 16
+    }
+
     /// All totals as one sorted stream (entries with unique keys). Call once, after the last word.
     func finish() throws -> EntrySource {
         try compactBuffer()
@@ -167,7 +173,8 @@ final class CooccurrenceCounter {
 enum CooccurrencePass {
     /// `rank` maps provisional ids to vocabulary ids (or -1). `body` gets each total once, sorted.
     static func count(stream: TokenIdStream, rank: [Int32], vocabularySize: Int, options: CooccurrenceOptions,
-                      progress: ProgressReporter, _ body: (Int32, Int32, Double) throws -> Void) throws -> Int {
+                      progress: ProgressReporter, merging: (Int) -> Void = { _ in },
+                      _ body: (Int32, Int32, Double) throws -> Void) throws -> Int {
         guard options.window >= 1 else { throw WordshiftError.invalidArgument("--window must be at least 1") }
         let counter = CooccurrenceCounter(vocabularySize: vocabularySize, options: options)
         defer { counter.removeSpills() }
@@ -186,6 +193,7 @@ enum CooccurrencePass {
         }
         progress.end()
         let merged = try counter.finish()
+        merging(counter.mergeResidentBytes)
         var pairs = 0
         let scale = counter.scale
         while let e = try merged.next() {

@@ -1,11 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The GloVe stages tied together: corpus → vocabulary → co-occurrences → shuffle → AdaGrad →
 /// store. Single stages (vocabulary only, co-occurrences to a `cooccurrence.bin`, training from
 /// the reference tools' files) are available too, so stages can be mixed with those tools.
 public enum GloVePipeline {
     /// Trains vectors from a raw corpus (files, directories, `.gz` files; "-" is standard input)
     /// and writes the store at `out`. Reports to `progress` the stages "counting" (tokens),
-    /// "co-occurrence" (tokens) and "iter N/M" (pairs; its `.end` message is the iteration's
-    /// cost, time and rate), plus `.log` lines for the vocabulary and co-occurrence totals.
+    /// "co-occurrence" (tokens), "shuffle" (pairs) and "iter N/M" (pairs; its `.end` message is
+    /// the iteration's cost, time and rate), plus `.log` lines for the vocabulary and
+    /// co-occurrence totals (and where the pairs went when they do not fit `--memory`).
     public static func train(corpus: [String], out: String, config: GloVeConfig,
                              progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
@@ -13,28 +18,34 @@ public enum GloVePipeline {
         let started = System.now()
         var summary = TrainingSummary()
         summary.out = out
-        let (vocab, counted, rank) = try countVocabulary(corpus: corpus, config: config, keepStream: true,
-                                                         progress: progress, summary: &summary)
-        defer { counted.stream?.close() }
-        guard let stream = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
+        let (vocab, stream, source) = try countVocabularyKeepingStream(corpus: corpus, config: config, progress: progress,
+                                                                         summary: &summary)
+        defer { stream.close() }
 
         try checkTrainable(vocabularySize: vocab.count)
         var t = System.now()
-        var pairs = try collectPairs(stream: stream, rank: rank, vocabularySize: vocab.count, config: config,
-                                     progress: progress, summary: &summary)
-        counted.stream?.close()
+        let budget = config.cooccurrence.memoryBytes
+        let builder = pairBuilder(config: config, memoryBytes: budget)
+        defer { builder.abandon() }
+        let xMax = config.xMax, alpha = config.alpha
+        summary.pairs = try CooccurrencePass.count(stream: stream.ids, rank: stream.rank, vocabularySize: vocab.count,
+                                                   options: config.cooccurrence, progress: progress,
+                                                   merging: { counterBytes in builder.memoryBytes = budget - counterBytes }) { w1, w2, x in
+            try builder.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+        }
+        stream.close()
         summary.stageSeconds["cooccur"] = System.now() - t
         progress.log("co-occurrence: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["cooccur"] ?? 0))")
-        guard !pairs.isEmpty else {
+        guard summary.pairs > 0 else {
             throw WordshiftError.emptyInput(path: corpus.joined(separator: " "), message: "no co-occurrences: every document has fewer than two kept words")
         }
 
-        let fingerprint = runFingerprint(config: config, source: counted.sha256, vocabularySize: vocab.count, pairs: pairs.count)
-        let model = try trainModel(pairs: &pairs, vocabularySize: vocab.count, config: config, fingerprint: fingerprint,
+        let fingerprint = runFingerprint(config: config, source: source.sha256, vocabularySize: vocab.count, pairs: summary.pairs)
+        let model = try trainModel(builder: builder, vocabularySize: vocab.count, config: config, fingerprint: fingerprint,
                                    progress: progress, summary: &summary)
         t = System.now()
         try writeStore(model: model, vocabulary: vocab, out: out, config: config,
-                       extraMeta: [("corpus_sha256", counted.sha256), ("training.tokens", String(counted.tokens)),
+                       extraMeta: [("corpus_sha256", source.sha256), ("training.tokens", String(source.tokens)),
                                    ("training.pairs", String(summary.pairs)),
                                    ("training.corpus", corpus.joined(separator: " "))],
                        summary: summary)
@@ -45,7 +56,7 @@ public enum GloVePipeline {
     }
 
     /// Counts the co-occurrences of a token stream straight into training pairs (12-byte
-    /// records in mmap'd chunks); sets `summary.pairs`.
+    /// records in mmap'd chunks); sets `summary.pairs`. (The Mittens path: pairs in memory.)
     static func collectPairs(stream: TokenIdStream, rank: [Int32], vocabularySize: Int, config: GloVeConfig,
                              progress: ProgressReporter, summary: inout TrainingSummary) throws -> [TrainingPair] {
         let collector = PairCollector()
@@ -74,7 +85,8 @@ public enum GloVePipeline {
     /// With `vocabulary` given (e.g. read from a `vocab.txt`), its ids are used; otherwise the
     /// vocabulary is counted and, if `vocabularyOut` is set, written there.
     public static func cooccurrences(corpus: [String], vocabulary given: Vocabulary?, out: String, vocabularyOut: String?,
-                                     config: GloVeConfig, progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
+                                     config: GloVeConfig,
+                             progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
         let progress = ProgressReporter(handler)
         let started = System.now()
@@ -98,7 +110,16 @@ public enum GloVePipeline {
                                                    options: config.cooccurrence, progress: progress) { w1, w2, x in
             try writer.add(w1, w2, x)
         }
+        // A stale sidecar goes first: a crash below leaves a plain reference file, never a
+        // file paired with another run's manifest.
+        let manifestPath = CooccurrenceManifest.path(for: out)
+        if System.fileExists(manifestPath) && unlink(manifestPath) != 0 {
+            throw WordshiftError.io(path: manifestPath, message: "cannot replace: \(System.errnoString())")
+        }
         try writer.finish()
+        try CooccurrenceManifest(records: summary.pairs, sorted: true, vocabulary: vocab, options: config.cooccurrence,
+                                 tokenizer: config.tokenizer, corpusSHA256: counted.sha256, tokens: counted.tokens,
+                                 producer: "wordshift train cooccur").write(for: out)
         summary.stageSeconds["cooccur"] = System.now() - t
         summary.totalSeconds = System.now() - started
         summary.peakRSSBytes = System.peakRSSBytes
@@ -107,6 +128,14 @@ public enum GloVePipeline {
 
     /// Shuffles and trains from the reference tools' `vocab.txt` and `cooccurrence.bin`.
     public static func train(vocabularyFile: String, cooccurrenceFile: String, out: String, config: GloVeConfig,
+                             progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
+        try train(vocabularyFile: vocabularyFile, cooccurrenceFiles: [cooccurrenceFile], out: out, config: config, progress: handler)
+    }
+
+    /// Shuffles and trains from a `vocab.txt` and one or more co-occurrence files (shards, or
+    /// directories of `*.bin` shards), merged in sorted order within the memory budget. Every
+    /// shard is checked against the vocabulary before any work (see `CooccurrenceShards`).
+    public static func train(vocabularyFile: String, cooccurrenceFiles: [String], out: String, config: GloVeConfig,
                              progress handler: ProgressHandler? = nil) throws -> TrainingSummary {
         try config.validate()
         let progress = ProgressReporter(handler)
@@ -117,23 +146,31 @@ public enum GloVePipeline {
         let vocab = try VocabularyFile.read(vocabularyFile)
         summary.vocabularySize = vocab.count
         try checkTrainable(vocabularySize: vocab.count)
-        let collector = PairCollector()
+        let shards = try CooccurrenceShards.check(cooccurrenceFiles, vocabulary: vocab, vocabularyPath: vocabularyFile)
+        let budget = config.cooccurrence.memoryBytes
+        let readBuffers = min(8 << 20, budget / 16)
+        let builder = pairBuilder(config: config, memoryBytes: budget - readBuffers)
+        defer { builder.abandon() }
         let xMax = config.xMax, alpha = config.alpha
-        try CooccurrenceFile.read(cooccurrenceFile, vocabularySize: vocab.count) { w1, w2, x in
-            try collector.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
+        let sha = try shards.read(bufferBytes: readBuffers) { w1, w2, x in
+            try builder.append(TrainingPair(word: w1, context: w2, value: x, xMax: xMax, alpha: alpha))
         }
-        var pairs = collector.finish()
-        summary.pairs = pairs.count
+        summary.pairs = builder.count
         summary.stageSeconds["read"] = System.now() - t
-        guard !pairs.isEmpty else { throw WordshiftError.emptyInput(path: cooccurrenceFile, message: "no co-occurrence records") }
-        let sha = try SHA256Hasher.hashFile(cooccurrenceFile)
-        let fingerprint = runFingerprint(config: config, source: sha, vocabularySize: vocab.count, pairs: pairs.count)
-        let model = try trainModel(pairs: &pairs, vocabularySize: vocab.count, config: config, fingerprint: fingerprint,
+        let names = shards.shards.map(\.path).joined(separator: " ")
+        guard summary.pairs > 0 else { throw WordshiftError.emptyInput(path: names, message: "no co-occurrence records") }
+        if shards.shards.count > 1 {
+            progress.log("merged \(shards.shards.count) shards: \(summary.pairs) pairs in \(Format.duration(summary.stageSeconds["read"] ?? 0))")
+        }
+        let fingerprint = runFingerprint(config: config, source: sha, vocabularySize: vocab.count, pairs: summary.pairs)
+        let model = try trainModel(builder: builder, vocabularySize: vocab.count, config: config, fingerprint: fingerprint,
                                    progress: progress, summary: &summary)
         t = System.now()
         try writeStore(model: model, vocabulary: vocab, out: out, config: config,
-                       extraMeta: [("training.cooccurrence_sha256", sha), ("training.pairs", String(pairs.count)),
-                                   ("training.vocab_file", vocabularyFile), ("training.cooccurrence_file", cooccurrenceFile)],
+                       extraMeta: [("training.cooccurrence_sha256", sha), ("training.pairs", String(summary.pairs)),
+                                   ("training.vocab_file", vocabularyFile), ("training.cooccurrence_file", names),
+                                   ("training.cooccurrence_shards", String(shards.shards.count)),
+                                   ("training.vocabulary_sha256", vocab.fingerprint)],
                        summary: summary)
         summary.stageSeconds["write"] = System.now() - t
         summary.totalSeconds = System.now() - started
@@ -142,6 +179,26 @@ public enum GloVePipeline {
     }
 
     // MARK: stages
+
+    /// The token id stream of a counted corpus, with the map from its provisional ids to
+    /// vocabulary ids. The counting table itself is not kept.
+    final class RankedStream {
+        let ids: TokenIdStream
+        let rank: [Int32]
+        init(ids: TokenIdStream, rank: [Int32]) { self.ids = ids; self.rank = rank }
+        func close() { ids.close() }
+    }
+
+    /// `countVocabulary`, keeping only what the co-occurrence pass needs (the interner's
+    /// memory goes back before counting pairs).
+    private static func countVocabularyKeepingStream(corpus: [String], config: GloVeConfig, progress: ProgressReporter,
+                                                     summary: inout TrainingSummary)
+        throws -> (Vocabulary, RankedStream, (sha256: String, tokens: Int)) {
+        let (vocab, counted, rank) = try countVocabulary(corpus: corpus, config: config, keepStream: true, progress: progress,
+                                                         summary: &summary)
+        guard let ids = counted.stream else { throw WordshiftError.invalidArgument("internal: no token stream") }
+        return (vocab, RankedStream(ids: ids, rank: rank), (counted.sha256, counted.tokens))
+    }
 
     private static func countVocabulary(corpus: [String], config: GloVeConfig, keepStream: Bool, progress: ProgressReporter,
                                         summary: inout TrainingSummary, allowEmpty: Bool = false)
@@ -167,11 +224,31 @@ public enum GloVePipeline {
         return (vocab, counted, rank)
     }
 
-    private static func trainModel(pairs: inout [TrainingPair], vocabularySize: Int, config: GloVeConfig, fingerprint: UInt64,
+    /// Collects pairs for training within `memoryBytes` (spilling strata to `--temp-dir`
+    /// beyond it); out of core, sorting a stratum takes at most half the budget.
+    private static func pairBuilder(config: GloVeConfig, memoryBytes: Int) -> ShuffledPairsBuilder {
+        let budget = config.cooccurrence.memoryBytes
+        let threads = Parallel.clampThreads(config.threads)
+        let strata = PairStrata.blocks(threads: threads) * PairStrata.blocks(threads: threads)
+        return ShuffledPairsBuilder(threads: threads, seed: config.seed, memoryBytes: memoryBytes,
+                                    sortBytes: budget / 2, spillBufferBytes: min(budget / 8, strata << 20),
+                                    temporaryDirectory: config.cooccurrence.temporaryDirectory)
+    }
+
+    private static func trainModel(builder: ShuffledPairsBuilder, vocabularySize: Int, config: GloVeConfig, fingerprint: UInt64,
                                    progress: ProgressReporter, summary: inout TrainingSummary) throws -> GloVeModel {
         var t = System.now()
-        PairShuffle.shuffle(&pairs, seed: config.seed)
+        let outOfCore = builder.isSpilling
+        progress.begin("shuffle", total: Double(builder.count), unit: " pairs")
+        let pairs = try builder.finish { progress.update(Double($0)) }
+        progress.end()
+        defer { pairs.release() }
+        summary.pairStorage = outOfCore ? "disk" : "memory"
         summary.stageSeconds["shuffle"] = System.now() - t
+        if outOfCore {
+            progress.log("pairs: out of core, \(Format.quantity(Double(pairs.count * MemoryLayout<TrainingPair>.stride)))B in "
+                + "\(pairs.strata.count) stratum files in \(config.cooccurrence.temporaryDirectory) (--memory \(Format.quantity(Double(config.cooccurrence.memoryBytes)))B)")
+        }
         t = System.now()
         let model = GloVeModel(vocabularySize: vocabularySize, dimension: config.dimension, seed: config.seed)
         var history: [TrainingSummary.Iteration] = []
@@ -183,8 +260,8 @@ public enum GloVePipeline {
             summary.resumedFromIteration = start
             progress.log("resuming after iteration \(start) from \(Checkpoint.path(in: dir))")
         }
-        summary.threads = max(1, min(Parallel.clampThreads(config.threads), pairs.count))
-        try GloVeTrainer.run(model: model, pairs: &pairs, config: config, startIteration: start, history: &history,
+        summary.threads = pairs.strata.threads
+        try GloVeTrainer.run(model: model, pairs: pairs, config: config, startIteration: start, history: &history,
                              fingerprint: fingerprint, progress: progress)
         summary.iterations = history
         summary.stageSeconds["glove"] = System.now() - t
@@ -235,7 +312,8 @@ public enum GloVePipeline {
         c.cooccurrence.memoryBytes = 0
         c.cooccurrence.temporaryDirectory = ""
         c.output = .wordPlusContext
-        let text = "\(c)|\(source)|\(vocabularySize)|\(pairs)"
+        // "order 2": pairs in strata sorted by a seeded key (PairOrder), not a Fisher–Yates shuffle.
+        let text = "\(c)|\(source)|\(vocabularySize)|\(pairs)|order 2"
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBytes { TokenInterner.hash(UnsafeRawBufferPointer($0)) }
     }

@@ -162,7 +162,8 @@ extension GloVePipeline {
         }
 
         t = System.now()
-        PairShuffle.shuffle(&pairs, seed: config.seed)
+        // The same training order as plain GloVe (so mu = 0 without source init is plain GloVe).
+        let shuffled = ShuffledPairs.inMemory(&pairs, threads: Parallel.clampThreads(config.threads), seed: config.seed)
         summary.stageSeconds["shuffle"] = System.now() - t
         t = System.now()
         let model = GloVeModel(vocabularySize: vocab.count, dimension: config.dimension, seed: config.seed)
@@ -177,12 +178,13 @@ extension GloVePipeline {
             }
         }
         let anchors = options.mu > 0
-            ? MittensAnchors(sources: sources, dimension: config.dimension, mu: options.mu, wordOnly: wordOnly, pairs: pairs) : nil
+            ? MittensAnchors(sources: sources, dimension: config.dimension, mu: options.mu, wordOnly: wordOnly,
+                             pairs: shuffled.memoryPairs) : nil
         var history: [TrainingSummary.Iteration] = []
-        summary.threads = max(1, min(Parallel.clampThreads(config.threads), pairs.count))
-        try GloVeTrainer.run(model: model, pairs: &pairs, config: config, startIteration: 0, history: &history,
+        summary.threads = shuffled.strata.threads
+        try GloVeTrainer.run(model: model, pairs: shuffled, config: config, startIteration: 0, history: &history,
                              fingerprint: 0, progress: progress, anchors: anchors)
-        pairs = []
+        shuffled.release()
         summary.iterations = history
         summary.stageSeconds["glove"] = System.now() - t
 

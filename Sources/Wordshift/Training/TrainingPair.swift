@@ -36,6 +36,11 @@ package struct TrainingPair: Sendable, Equatable {
     @inline(__always) package var word: Int32 { Int32(bitPattern: a & 0xFF_FFFF) }
     @inline(__always) package var context: Int32 { Int32(bitPattern: b & 0xFF_FFFF) }
 
+    /// The weight code and log value, for ordering records of the same pair.
+    @inline(__always) var payloadBits: UInt64 {
+        UInt64(a >> 24 | (b >> 24) << 8) << 32 | UInt64(logValue.bitPattern)
+    }
+
     /// f(x), decoded from the 16-bit code.
     @inline(__always) package var weight: Float {
         let q = a >> 24 | (b >> 24) << 8
@@ -51,21 +56,6 @@ package struct TrainingPair: Sendable, Equatable {
         let rounded = (w.bitPattern &+ 0x1000) & ~0x1FFF
         let exponent = rounded >> 23
         return UInt16(truncatingIfNeeded: (exponent - 64) << 10 | (rounded >> 13) & 0x3FF)
-    }
-}
-
-enum PairShuffle {
-    /// Fisher–Yates shuffle with the seeded generator.
-    static func shuffle(_ pairs: inout [TrainingPair], seed: UInt64) {
-        var rng = SeededRandom(seed: seed ^ 0x5348_5546_464C_4521)
-        pairs.withUnsafeMutableBufferPointer { p in
-            var i = p.count - 1
-            while i > 0 {
-                let j = rng.next(below: i + 1)
-                p.swapAt(i, j)
-                i -= 1
-            }
-        }
     }
 }
 
@@ -111,6 +101,26 @@ final class PairCollector {
                 PairCollector.unmap(c)
             }
             initialized = n
+        }
+    }
+
+    /// Hands every pair to `body` in the order appended, unmapping each chunk once it is done;
+    /// the collector is empty afterwards.
+    func drain(_ body: (TrainingPair) throws -> Void) throws {
+        let total = count
+        let list = chunks
+        chunks = []
+        used = PairCollector.chunkPairs
+        count = 0
+        var n = 0, index = 0
+        defer { for c in list[index...] { PairCollector.unmap(c) } }
+        while index < list.count {
+            let c = list[index]
+            let k = min(PairCollector.chunkPairs, total - n)
+            for i in 0..<max(0, k) { try body(c[i]) }
+            n += max(0, k)
+            PairCollector.unmap(c)
+            index += 1
         }
     }
 

@@ -36,6 +36,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var peakRSSBytes = 0
     /// Worker threads used for training.
     public var threads = 1
+    /// Where the training pairs lived: "memory", or "disk" (stratum spill files, out of core).
+    public var pairStorage: String?
 
     /// An empty summary.
     public init() {}

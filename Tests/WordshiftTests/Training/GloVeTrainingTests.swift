@@ -107,7 +107,7 @@ struct GloVeTrainingTests {
         let vocab = try VocabularyFile.read(dir + "/vocab.txt")
         let (counted, _) = try GloVePipeline.vocabulary(corpus: [path], config: config)
         #expect(vocab == counted)
-        #expect(TrainingFixtures.listing(dir).sorted() == ["cooccurrence.bin", "direct.sqlite", "files.sqlite", "vocab.txt"])
+        #expect(TrainingFixtures.listing(dir).sorted() == ["cooccurrence.bin", "cooccurrence.bin.json", "direct.sqlite", "files.sqlite", "vocab.txt"])
     }
 
     @Test func seededRandomIsReproducibleAndUniform() {
