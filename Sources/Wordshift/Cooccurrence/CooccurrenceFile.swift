@@ -64,35 +64,7 @@ package enum CooccurrenceFile {
 
     /// Streams the records of a file as 0-based ids; checks ids against `vocabularySize`.
     package static func read(_ path: String, vocabularySize: Int, _ body: (Int32, Int32, Double) throws -> Void) throws {
-        let reader = try ByteReader(path: path)
-        let recordSize = 16
-        let capacity = recordSize * 65536
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        var offset = 0
-        while true {
-            let n = try reader.read(into: buffer, count: capacity)
-            if n == 0 { break }
-            if n % recordSize != 0 {
-                throw WordshiftError.malformedBinary(path: path, byteOffset: offset + n - n % recordSize,
-                                                     message: "file ends inside a 16-byte record (truncated?)")
-            }
-            var p = 0
-            while p < n {
-                let w1 = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: p, as: Int32.self))
-                let w2 = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: p + 4, as: Int32.self))
-                let x = Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: p + 8, as: UInt64.self)))
-                if w1 < 1 || Int(w1) > vocabularySize || w2 < 1 || Int(w2) > vocabularySize {
-                    throw WordshiftError.malformedBinary(path: path, byteOffset: offset + p,
-                                                         message: "word id \(w1 < 1 || Int(w1) > vocabularySize ? w1 : w2) outside the vocabulary (1...\(vocabularySize))")
-                }
-                if !(x.isFinite && x > 0) {
-                    throw WordshiftError.malformedBinary(path: path, byteOffset: offset + p + 8, message: "co-occurrence value \(x) is not a positive number")
-                }
-                try body(w1 - 1, w2 - 1, x)
-                p += recordSize
-            }
-            offset += n
-        }
+        let reader = try ShardReader(path: path, vocabularySize: vocabularySize, bufferBytes: 16 * 65536, requireSorted: false)
+        while try reader.advance() { try body(reader.word1 - 1, reader.word2 - 1, reader.value) }
     }
 }

@@ -134,7 +134,7 @@ public struct CooccurrenceShards {
 
 /// Sequential reader of one co-occurrence file with its own buffer; checks every record and
 /// hashes the bytes as they go by.
-private final class ShardReader {
+final class ShardReader {
     let path: String
     private let file: UnsafeMutablePointer<FILE>
     private let buffer: UnsafeMutableRawPointer

@@ -99,7 +99,7 @@ struct TrainingCooccurrenceTests {
         try CooccurrenceFile.read(dir + "/cooccurrence.bin", vocabularySize: 3) { back.append(Record(w1: $0, w2: $1, x: $2)) }
         #expect(back == [Record(w1: 0, w2: 1, x: 2.5), Record(w1: 2, w2: 0, x: 1.0 / 3)])
         #expect(throws: WordshiftError.malformedBinary(path: dir + "/cooccurrence.bin", byteOffset: 16,
-                                                       message: "word id 3 outside the vocabulary (1...2)")) {
+                                                       message: "word id 3 outside the vocabulary (1...2); was it counted with another vocab.txt?")) {
             try CooccurrenceFile.read(dir + "/cooccurrence.bin", vocabularySize: 2) { _, _, _ in }
         }
     }
