@@ -19,8 +19,8 @@ struct ProgressTests {
         let log = EventLog()
         _ = try GloVePipeline.train(corpus: [path], out: path + ".p.sqlite", config: TrainingFixtures.config(iterations: 2),
                                     progress: log.handler)
-        #expect(log.stages(.begin) == ["counting", "co-occurrence", "iter 1/2", "iter 2/2"])
-        #expect(log.stages(.end) == ["counting", "co-occurrence", "iter 1/2", "iter 2/2"])
+        #expect(log.stages(.begin) == ["counting", "co-occurrence", "shuffle", "iter 1/2", "iter 2/2"])
+        #expect(log.stages(.end) == ["counting", "co-occurrence", "shuffle", "iter 1/2", "iter 2/2"])
         let iterationLines = log.all.filter { $0.kind == .end && $0.stage.hasPrefix("iter") }.compactMap(\.message)
         #expect(iterationLines.count == 2 && iterationLines.allSatisfy { $0.hasPrefix("cost ") && $0.hasSuffix("pairs/s") })
         let logs = log.messages(.log)
