@@ -12,6 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // Only GRDB's raw SQLite module is used: the store's bulk paths go straight to the C API.
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // The HTTP server of `wordshift serve` (its own target: the library and its tests do not
+        // depend on it). Default traits off: no swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -31,10 +35,19 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "WordshiftServer",
+            dependencies: [
+                "Wordshift",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Assets"]
+        ),
         .executableTarget(
             name: "WordshiftCLI",
             dependencies: [
-                "Wordshift",
+                "Wordshift", "WordshiftServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildInfo"]

@@ -17,7 +17,7 @@ struct WordshiftCommand: ParsableCommand {
             ImportCommand.self, ExportCommand.self, InfoCommand.self,
             VectorCommand.self, NearestCommand.self, AnalogyCommand.self,
             SimilarityCommand.self, DoesntMatchCommand.self, EvaluateCommand.self, SubwordCommand.self,
-            ClassifyCommand.self,
+            ClassifyCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -24,6 +24,11 @@ public final class NgramTable: @unchecked Sendable {
         rows = vectors
     }
 
+    /// Whether n-gram bucket `bucket` has a stored vector (shown by `wordshift serve`'s segmentation).
+    package func hasVector(bucket: Int) -> Bool {
+        bucket >= 0 && bucket < rowOfBucket.count && rowOfBucket[bucket] >= 0
+    }
+
     /// The composed vector of `word`, or nil if none of its n-grams has a row.
     public func vector(for word: String) -> [Float]? {
         var v = [Float](repeating: 0, count: dimension)

@@ -1,0 +1,125 @@
+import Wordshift
+
+/// One store as the server answers from it. Everything a query needs (the unit matrix, the
+/// n-gram table, BPE merges, every classifier head) is read once when the server starts,
+/// through a read-only connection that is closed afterwards: another process may update or
+/// replace the file while the server runs without disturbing a single answer (restart the
+/// server to see its changes).
+///
+/// This is the server's adapter over the library's word-level queries; every method is safe
+/// to call from many tasks at once.
+final class ServedStore: @unchecked Sendable {
+    struct Head: Sendable {
+        let name: String
+        let version: Int
+        let labels: [String]
+        let head: ClassifierHead
+    }
+
+    /// The word's query vector, as the library resolves it (vocabulary row, else n-grams).
+    struct Query: Sendable {
+        let word: String
+        let unit: [Float]
+        let row: Int?
+        let source: WordVectors.Source
+    }
+
+    let name: String
+    let path: String
+    let meta: [String: String]
+    let vectors: WordVectors
+    let bpe: BPEModel?
+    let heads: [Head]
+    /// Heads that could not be loaded (named with the reason); the rest of the store serves.
+    let skippedHeads: [String]
+
+    var index: EmbeddingIndex { vectors.index }
+
+    init(path: String, name: String) throws {
+        let store = try VectorStore(path: path)
+        self.name = name
+        self.path = path
+        meta = store.meta
+        vectors = try WordVectors.load(store: store, useSubwords: true)
+        bpe = try BPEFiles.load(from: store)
+        var heads: [Head] = [], skipped: [String] = []
+        for entry in try HeadStore.list(store) {
+            do {
+                let head = try HeadStore.load(name: entry.name, version: entry.version, store: store, index: vectors.index)
+                heads.append(Head(name: entry.name, version: entry.version, labels: entry.labels, head: head))
+            } catch {
+                skipped.append("\(entry.name): \(error)")
+            }
+        }
+        self.heads = heads
+        skippedHeads = skipped
+        // Make sure the index's lazily built int8 copy exists before the first request.
+        if index.count > 0 { _ = index.nearest(to: index.unitVector(0), k: 1) }
+    }
+
+    func head(named name: String?) throws -> Head {
+        guard !heads.isEmpty else { throw APIError(.notFound, "store \"\(self.name)\" has no classifier heads") }
+        guard let name else { return heads[0] }
+        guard let h = heads.first(where: { $0.name == name }) else {
+            throw APIError(.notFound, "store \"\(self.name)\" has no head \"\(name)\" (heads: \(heads.map(\.name).joined(separator: ", ")))")
+        }
+        return h
+    }
+
+    func query(_ word: String) throws -> Query {
+        do {
+            let l = try vectors.lookup(word)
+            return Query(word: word, unit: l.unit, row: l.row, source: l.source)
+        } catch {
+            let hint = vectors.subwords == nil ? " (the store has no subword table: `wordshift subword fit` adds one)" : ""
+            throw APIError(.notFound, "\"\(word)\" is not in store \"\(name)\" and none of its character n-grams is known\(hint)", word: word)
+        }
+    }
+
+    /// The word's vector at its stored length (vocabulary), or as composed from n-grams.
+    func vector(_ word: String) throws -> (vector: [Float], source: WordVectors.Source) {
+        let q = try query(word)
+        if let row = q.row { return (index.vector(row), .vocabulary) }
+        return (vectors.subwords?.vector(for: word) ?? q.unit, .subwords)
+    }
+
+    func similarity(_ a: Query, _ b: Query) -> Float { VectorMath.dot(a.unit, b.unit) }
+
+    /// The word of `words` that fits least with the others (mean cosine to the rest).
+    func doesntMatch(_ queries: [Query]) -> String {
+        let small = EmbeddingIndex(words: queries.map(\.word), dimension: index.dimension, vectors: queries.flatMap(\.unit))
+        return queries[small.doesntMatch(Array(queries.indices)) ?? 0].word
+    }
+
+    /// Character n-grams of `word` (with whether the table has a vector for each) and, when the
+    /// store has BPE merges, the word's BPE units.
+    func segment(_ word: String) -> (inVocabulary: Bool, ngrams: [(String, Bool)], bpe: [String]?) {
+        var grams: [(String, Bool)] = []
+        if let table = vectors.subwords {
+            let strings = table.ngrams.ngrams(of: word), buckets = table.ngrams.buckets(of: word)
+            for (s, b) in zip(strings, buckets) { grams.append((s, table.hasVector(bucket: b))) }
+        }
+        return (index.id(of: word) != nil, grams, bpe?.encode(word))
+    }
+
+    /// Label probabilities of `text` and, for each of its first `maxTokens` tokens, how much the
+    /// predicted label's probability drops when that token is left out (positive: the token
+    /// pushed towards the prediction).
+    func classify(_ text: String, head h: Head, maxTokens: Int) -> (probabilities: [Float], tokens: [(String, Float, Bool)]) {
+        let tokens = Array(TextTokens.split(text).prefix(maxTokens))
+        var texts = [text]
+        for i in tokens.indices {
+            texts.append(tokens.enumerated().filter { $0.offset != i }.map(\.element).joined(separator: " "))
+        }
+        let p = h.head.probabilities(texts, threads: 1)
+        let L = h.labels.count
+        let full = Array(p[0..<L])
+        let best = full.indices.max { full[$0] < full[$1] } ?? 0
+        var out: [(String, Float, Bool)] = []
+        for (i, t) in tokens.enumerated() {
+            let known = index.id(of: t) != nil || index.id(of: t.lowercased()) != nil
+            out.append((t, full[best] - p[(i + 1) * L + best], known))
+        }
+        return (full, out)
+    }
+}
