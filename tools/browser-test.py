@@ -40,7 +40,7 @@ def build_store(wordshift, tmp):
     run([wordshift, "import", data_file("vectors/word2vec-text/pang_lee_polarity_fasttext.vec"), "--out", store, "--quiet"])
     run([wordshift, "subword", "fit", store, "--quiet"])
     run([wordshift, "classify", "train", store, "--train", data_file("reviews/movie-rt-polarity.tsv"),
-         "--name", "sentiment", "--epochs", "5", "--quiet"])
+         "--name", "sentiment", "--epochs", "3", "--quiet"])
     return store
 
 

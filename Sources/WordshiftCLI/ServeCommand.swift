@@ -45,7 +45,7 @@ struct ServeCommand: ParsableCommand {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do {
-                try await WordshiftServer.run(config, log: { line in if !quiet { System.writeStderr(line + "\n") } }) { host, port in
+                try await WordshiftServer.run(config, log: { line in if !quiet { Console.error(line + "\n") } }) { host, port in
                     let shown = host.contains(":") ? "[\(host)]" : host
                     // Unbuffered: scripts and tests wait for this line.
                     var line = "listening on http://\(shown):\(port)/\n"
@@ -58,7 +58,7 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let error = outcome.error { throw error }
-        if !quiet { System.writeStderr("stopped\n") }
+        if !quiet { Console.error("stopped\n") }
     }
 }
 

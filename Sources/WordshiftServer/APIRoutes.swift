@@ -89,9 +89,9 @@ struct APIRoutes: Sendable {
     func nearest(_ request: Request) async throws -> Response {
         let p = Params(request, limits)
         let store = try p.store(stores), word = try p.word("word"), k = try p.k()
-        let q = try store.query(word)
-        let found = await compute.nearest(index: store.index, unit: q.unit, excluding: q.row.map { [$0] } ?? [], k: k)
-        return JSONResponse.make(NearestResult(store: store.name, word: word, source: q.source, neighbors: found))
+        let source = try store.source(word)
+        let found = try await compute.nearest(store: store, word: word, k: k)
+        return JSONResponse.make(NearestResult(store: store.name, word: word, source: source, neighbors: found))
     }
 
     func analogy(_ request: Request) async throws -> Response {
@@ -99,37 +99,37 @@ struct APIRoutes: Sendable {
         let store = try p.store(stores), k = try p.k(default: 5)
         let (a, b, c) = (try p.word("a"), try p.word("b"), try p.word("c"))
         let method = try p.method()
-        let qa = try store.query(a), qb = try store.query(b), qc = try store.query(c)
-        let index = store.index
+        let sources = try [a, b, c].map { try store.source($0) }
         let answers = try await compute.run {
-            index.analogy(a: qa.unit, b: qb.unit, c: qc.unit, excluding: Set([qa.row, qb.row, qc.row].compactMap { $0 }), k: k, method: method)
+            try store.answer { try store.vectors.analogy(a: a, b: b, c: c, k: k, method: method) }
         }
-        return JSONResponse.make(AnalogyResult(store: store.name, a: a, b: b, c: c, method: method,
-                                               sources: [qa.source, qb.source, qc.source], answers: answers))
+        return JSONResponse.make(AnalogyResult(store: store.name, a: a, b: b, c: c, method: method, sources: sources, answers: answers))
     }
 
     func similarity(_ request: Request) throws -> Response {
         let p = Params(request, limits)
         let store = try p.store(stores), first = try p.word("first"), second = try p.word("second")
-        let qa = try store.query(first), qb = try store.query(second)
+        let sources = [try store.source(first), try store.source(second)]
+        let similarity = try store.answer { try store.vectors.similarity(first, second) }
         return JSONResponse.make(SimilarityResult(store: store.name, first: first, second: second,
-                                                  similarity: store.similarity(qa, qb), sources: [qa.source, qb.source]))
+                                                  similarity: similarity, sources: sources))
     }
 
     func vector(_ request: Request) throws -> Response {
         let p = Params(request, limits)
         let store = try p.store(stores), word = try p.word("word")
-        let v = try store.vector(word)
-        return JSONResponse.make(VectorResult(store: store.name, word: word, source: v.source, vector: v.vector))
+        let source = try store.source(word)
+        let vector = try store.answer { try store.vectors.vector(for: word) }
+        return JSONResponse.make(VectorResult(store: store.name, word: word, source: source, vector: vector))
     }
 
     func doesntMatch(_ request: Request) throws -> Response {
         let p = Params(request, limits)
         let store = try p.store(stores), words = try p.words("words")
         guard words.count >= 2 else { throw APIError(.badRequest, "doesnt-match needs at least two words (words=a,b,c)") }
-        let queries = try words.map { try store.query($0) }
-        return JSONResponse.make(DoesntMatchResult(store: store.name, words: words, odd: store.doesntMatch(queries),
-                                                   sources: queries.map(\.source)))
+        let sources = try words.map { try store.source($0) }
+        let odd = try store.answer { try store.vectors.doesntMatch(words) }
+        return JSONResponse.make(DoesntMatchResult(store: store.name, words: words, odd: odd, sources: sources))
     }
 
     func subwords(_ request: Request) throws -> Response {
@@ -146,18 +146,18 @@ struct APIRoutes: Sendable {
         guard k <= NeighbourhoodMap.maxPoints else {
             throw APIError(.badRequest, "k must be at most \(NeighbourhoodMap.maxPoints) for a map, got \(k)")
         }
-        let q = try store.query(word)
-        let found = await compute.nearest(index: store.index, unit: q.unit, excluding: q.row.map { [$0] } ?? [], k: k)
-        let index = store.index
-        var rows: [[Float]] = [q.unit]
-        for n in found { if let id = index.id(of: n.word) { rows.append(index.unitVector(id)) } }
+        let source = try store.source(word)
+        let found = try await compute.nearest(store: store, word: word, k: k)
+        // Unit vectors: the map shows cosine neighbourhoods.
+        var rows: [[Float]] = []
+        for w in [word] + found.map(\.word) { rows.append(VectorMath.normalized(try store.answer { try store.vectors.vector(for: w) })) }
         let points2 = rows
         let projection = try await compute.run { NeighbourhoodMap.pca(points2) }
         var points = [MapResult.Point(word: word, x: projection.points[0].0, y: projection.points[0].1, score: 1, query: true)]
         for (i, n) in found.enumerated() where i + 1 < projection.points.count {
             points.append(.init(word: n.word, x: projection.points[i + 1].0, y: projection.points[i + 1].1, score: n.score, query: false))
         }
-        return JSONResponse.make(MapResult(store: store.name, word: word, source: q.source, method: "pca",
+        return JSONResponse.make(MapResult(store: store.name, word: word, source: source, method: "pca",
                                            explainedVariance: projection.explained, points: points))
     }
 

@@ -7,17 +7,16 @@ import Wordshift
 /// and parse requests, and concurrent searches never fight over the cores.
 ///
 /// Nearest-neighbour requests that arrive while the worker is busy are answered together: the
-/// worker takes every waiting query of a store (up to `maxBatch`) and runs one batched search
-/// (`nearestBatch`, a matrix product), which costs far less per query than one scan each. A
-/// query that arrives alone takes the single-query path (int8 first pass, exact rescoring).
-/// Both paths give exactly the same neighbours.
+/// worker takes every waiting query of a store (up to `maxBatch`) and asks the library for all
+/// of them at once (`WordVectors.nearest(to: [String])`: one batched search, a matrix product,
+/// far cheaper per query than one scan each). A query that arrives alone takes the library's
+/// single-query path. Both paths give the same neighbours.
 final class ComputeQueue: Sendable {
-    private struct NearestJob: @unchecked Sendable {
-        let index: EmbeddingIndex
-        let unit: [Float]
-        let excluding: Set<Int>
+    private struct NearestJob: Sendable {
+        let store: ServedStore
+        let word: String
         let k: Int
-        let done: CheckedContinuation<[Neighbor], Never>
+        let done: CheckedContinuation<[Neighbor], any Error>
     }
 
     private struct State {
@@ -42,11 +41,11 @@ final class ComputeQueue: Sendable {
         }
     }
 
-    /// The `k` nearest rows of `index` to `unit`, skipping `excluding`, batched with the
-    /// nearest-neighbour queries that wait at the same time.
-    func nearest(index: EmbeddingIndex, unit: [Float], excluding: Set<Int>, k: Int) async -> [Neighbor] {
-        await withCheckedContinuation { done in
-            let job = NearestJob(index: index, unit: unit, excluding: excluding, k: k, done: done)
+    /// The `k` words of `store` nearest to `word` (the caller has checked that the word has a
+    /// vector), batched with the nearest-neighbour queries that wait at the same time.
+    func nearest(store: ServedStore, word: String, k: Int) async throws -> [Neighbor] {
+        try await withCheckedThrowingContinuation { done in
+            let job = NearestJob(store: store, word: word, k: k, done: done)
             let start = state.withLock { s -> Bool in
                 s.nearest.append(job)
                 if s.running { return false }
@@ -66,24 +65,23 @@ final class ComputeQueue: Sendable {
                     return []
                 }
                 // Oldest first; all of one store (the first job's), at most maxBatch.
-                let first = ObjectIdentifier(s.nearest[0].index)
+                let first = ObjectIdentifier(s.nearest[0].store)
                 var taken: [NearestJob] = [], kept: [NearestJob] = []
                 for j in s.nearest {
-                    if taken.count < maxBatch && ObjectIdentifier(j.index) == first { taken.append(j) } else { kept.append(j) }
+                    if taken.count < maxBatch && ObjectIdentifier(j.store) == first { taken.append(j) } else { kept.append(j) }
                 }
                 s.nearest = kept
                 return taken
             }
             if jobs.isEmpty { return }
-            let index = jobs[0].index
-            if jobs.count == 1 {
-                let j = jobs[0]
-                j.done.resume(returning: index.nearest(to: j.unit, k: j.k, excluding: j.excluding))
-                continue
-            }
+            let store = jobs[0].store
             let k = jobs.map(\.k).max() ?? 1
-            let found = index.nearestBatch(queries: jobs.flatMap(\.unit), k: k, excluding: jobs.map(\.excluding))
-            for (j, f) in zip(jobs, found) { j.done.resume(returning: Array(f.prefix(j.k))) }
+            do {
+                let found = try store.answer { try store.vectors.nearest(to: jobs.map(\.word), k: k) }
+                for (j, f) in zip(jobs, found) { j.done.resume(returning: Array(f.prefix(j.k))) }
+            } catch {
+                for j in jobs { j.done.resume(throwing: error) }
+            }
         }
     }
 }

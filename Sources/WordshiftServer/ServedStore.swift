@@ -16,14 +16,6 @@ final class ServedStore: @unchecked Sendable {
         let head: ClassifierHead
     }
 
-    /// The word's query vector, as the library resolves it (vocabulary row, else n-grams).
-    struct Query: Sendable {
-        let word: String
-        let unit: [Float]
-        let row: Int?
-        let source: WordVectors.Source
-    }
-
     let name: String
     let path: String
     let meta: [String: String]
@@ -66,29 +58,21 @@ final class ServedStore: @unchecked Sendable {
         return h
     }
 
-    func query(_ word: String) throws -> Query {
+    /// Runs a library word query, turning its errors into API errors (unknown word: 404).
+    func answer<T>(_ body: () throws -> T) throws -> T {
         do {
-            let l = try vectors.lookup(word)
-            return Query(word: word, unit: l.unit, row: l.row, source: l.source)
-        } catch {
+            return try body()
+        } catch WordshiftError.unknownWord(let word) {
             let hint = vectors.subwords == nil ? " (the store has no subword table: `wordshift subword fit` adds one)" : ""
             throw APIError(.notFound, "\"\(word)\" is not in store \"\(name)\" and none of its character n-grams is known\(hint)", word: word)
+        } catch WordshiftError.invalidArgument(let message) {
+            throw APIError(.badRequest, message)
         }
     }
 
-    /// The word's vector at its stored length (vocabulary), or as composed from n-grams.
-    func vector(_ word: String) throws -> (vector: [Float], source: WordVectors.Source) {
-        let q = try query(word)
-        if let row = q.row { return (index.vector(row), .vocabulary) }
-        return (vectors.subwords?.vector(for: word) ?? q.unit, .subwords)
-    }
-
-    func similarity(_ a: Query, _ b: Query) -> Float { VectorMath.dot(a.unit, b.unit) }
-
-    /// The word of `words` that fits least with the others (mean cosine to the rest).
-    func doesntMatch(_ queries: [Query]) -> String {
-        let small = EmbeddingIndex(words: queries.map(\.word), dimension: index.dimension, vectors: queries.flatMap(\.unit))
-        return queries[small.doesntMatch(Array(queries.indices)) ?? 0].word
+    /// Where the vector of `word` comes from; throws a 404 when it has none.
+    func source(_ word: String) throws -> WordVectors.Source {
+        try answer { try vectors.lookup(word).source }
     }
 
     /// Character n-grams of `word` (with whether the table has a vector for each) and, when the
