@@ -10,23 +10,32 @@ import Glibc
 /// one. Files without a sidecar (the reference tools' own) are still accepted, with the checks
 /// their bytes allow (record alignment, ids within the vocabulary). See docs/formats.md.
 public struct CooccurrenceManifest: Codable, Sendable, Equatable {
+    /// The value of ``format`` this version writes and reads.
     public static let formatName = "wordshift-cooccurrence/1"
 
+    /// Format and version of the sidecar (``formatName``).
     public var format = CooccurrenceManifest.formatName
     /// 16-byte records in the file.
     public var records: Int
     /// Records ascend by (word1, word2), each pair once.
     public var sorted: Bool
+    /// Words in the vocabulary the ids refer to.
     public var vocabularySize: Int
     /// `Vocabulary.fingerprint` of the vocabulary whose line numbers are the ids.
     public var vocabularySHA256: String
+    /// Context words counted on each side (or on the left only, when not ``symmetric``).
     public var window: Int
+    /// Whether pairs were counted on both sides of the centre word.
     public var symmetric: Bool
+    /// Whether a pair at distance d was weighted 1/d (otherwise 1).
     public var distanceWeighting: Bool
+    /// The tokenizer that split the corpus (`unicode` or `whitespace`).
     public var tokenizer: String
+    /// Whether the tokenizer kept case (no case folding).
     public var keepCase: Bool
     /// What was counted: the corpus checksum (one shard of the corpus, for a shard) and tokens.
     public var corpusSHA256: String?
+    /// Tokens counted, when known.
     public var tokens: Int?
     /// Which program wrote the file, e.g. "wordshift train cooccur" or "spark".
     public var producer: String
@@ -37,6 +46,9 @@ public struct CooccurrenceManifest: Codable, Sendable, Equatable {
         case distanceWeighting = "distance_weighting", keepCase = "keep_case", corpusSHA256 = "corpus_sha256"
     }
 
+    /// The sidecar for a file of `records` co-occurrence records counted over `vocabulary` with
+    /// `options` and `tokenizer`; `corpusSHA256` and `tokens` describe what was counted (nil when
+    /// unknown) and `producer` names the program writing it.
     public init(records: Int, sorted: Bool, vocabulary: Vocabulary, options: CooccurrenceOptions, tokenizer: TokenizerOptions,
                 corpusSHA256: String?, tokens: Int?, producer: String) {
         self.records = records

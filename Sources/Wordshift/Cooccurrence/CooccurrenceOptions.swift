@@ -13,8 +13,11 @@ public struct CooccurrenceOptions: Codable, Sendable, Equatable {
     /// Most spill files open at once during a merge; more runs are merged in passes.
     public var maximumOpenRuns: Int = 64
 
+    /// The defaults: window 15, symmetric, 1/d weighting, a 4 GiB budget, spills in
+    /// ``defaultTemporaryDirectory``, at most 64 spill files open at once.
     public init() {}
 
+    /// `$TMPDIR` when set and not empty, else `/tmp`.
     public static var defaultTemporaryDirectory: String {
         if let t = getenv("TMPDIR"), let s = String(validatingCString: t), !s.isEmpty { return s }
         return "/tmp"

@@ -11,13 +11,19 @@ import Glibc
 /// length; while reading, ids within the vocabulary, positive values, and (when merging) the
 /// sort order.
 public struct CooccurrenceShards {
+    /// One co-occurrence file as checked by ``CooccurrenceShards/check(_:vocabulary:vocabularyPath:)``.
     public struct Shard: Sendable {
+        /// The file's path.
         public let path: String
+        /// The file's size in bytes (a multiple of the 16-byte record).
         public let bytes: Int
+        /// The file's sidecar, or nil for a file without one (e.g. from the reference tools).
         public let manifest: CooccurrenceManifest?
     }
 
+    /// The files, in the order they are read and merged.
     public let shards: [Shard]
+    /// Words in the vocabulary every id must fall below.
     public let vocabularySize: Int
 
     /// Expands directories to their `*.bin` files (byte order), checks every shard against
@@ -76,6 +82,7 @@ public struct CooccurrenceShards {
         return CooccurrenceShards(shards: shards, vocabularySize: vocabulary.count)
     }
 
+    /// Bytes of all shards together (16 per record).
     public var totalBytes: Int { shards.reduce(0) { $0 + $1.bytes } }
 
     /// Streams every pair once as 0-based ids; returns the SHA-256 of the shards' bytes (of

@@ -3,9 +3,13 @@
 /// case-insensitive matching, questions with an unknown word skipped and counted against
 /// coverage, and the prediction is the best answer other than a, b and c.
 public struct AnalogyEvaluation: Codable, Sendable {
+    /// Correct answers among the questions attempted (a group of sections: semantic or syntactic).
     public struct Tally: Codable, Sendable {
+        /// Questions answered correctly.
         public var correct = 0
+        /// Questions whose four words all had a vector (within the restricted vocabulary).
         public var attempted = 0
+        /// `correct / attempted`, a fraction in [0, 1] (0 when nothing was attempted).
         public var accuracy: Double { attempted > 0 ? Double(correct) / Double(attempted) : 0 }
 
         enum CodingKeys: String, CodingKey { case correct, attempted, accuracy }
@@ -15,6 +19,7 @@ public struct AnalogyEvaluation: Codable, Sendable {
             try c.encode(attempted, forKey: .attempted)
             try c.encode(accuracy, forKey: .accuracy)
         }
+        /// An empty tally.
         public init() {}
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,21 +28,33 @@ public struct AnalogyEvaluation: Codable, Sendable {
         }
     }
 
+    /// The results of one `: section` of the file.
     public struct Section: Codable, Sendable {
+        /// The section's name, as written after `: `.
         public var name: String
+        /// Questions of the section answered correctly.
         public var correct = 0
+        /// Questions of the section whose four words all had a vector.
         public var attempted = 0
+        /// Every question of the section, attempted or not.
         public var total = 0
+        /// `correct / attempted`, a fraction in [0, 1].
         public var accuracy: Double = 0
         /// Sections named `gram…` are syntactic, the rest semantic (the Google set's convention).
         public var isSyntactic: Bool { name.hasPrefix("gram") }
     }
 
+    /// The results over every section.
     public struct Total: Codable, Sendable {
+        /// Questions answered correctly.
         public var correct = 0
+        /// Questions whose four words all had a vector.
         public var attempted = 0
+        /// Every question of the file.
         public var total = 0
+        /// `correct / attempted`, a fraction in [0, 1]: gensim's reported accuracy.
         public var accuracy: Double = 0
+        /// `attempted / total`, a fraction in [0, 1]: the share of questions the vocabulary covers.
         public var coverage: Double = 0
         /// Share of questions whose four words all have a vocabulary or subword vector (only
         /// with subwords; accuracy is always over the vocabulary-only questions, as gensim's).
@@ -49,12 +66,19 @@ public struct AnalogyEvaluation: Codable, Sendable {
         }
     }
 
+    /// The questions file, as given.
     public var file: String
+    /// Only the first this-many words (the most frequent, for trained stores) were candidates and could be asked about.
     public var restrictVocab: Int
+    /// How the fourth word was predicted (3CosAdd or 3CosMul).
     public var method: AnalogyMethod
+    /// Per-section results, in file order.
     public var sections: [Section] = []
+    /// Sections not named `gram…`.
     public var semantic = Tally()
+    /// Sections named `gram…`.
     public var syntactic = Tally()
+    /// Every section together.
     public var total = Total()
 
     enum CodingKeys: String, CodingKey {
@@ -64,6 +88,22 @@ public struct AnalogyEvaluation: Codable, Sendable {
 
     private struct Question { var section: Int; var a: Int; var b: Int; var c: Int; var expected: String }
 
+    /// Scores the analogy questions of `file` on `index`.
+    ///
+    /// Questions are matched case-insensitively against the first `restrictVocab` words; one with a
+    /// word outside them is skipped (it lowers coverage, not accuracy). Answers are found in
+    /// batches of 512 on every core.
+    ///
+    /// - Parameters:
+    ///   - index: The vectors to evaluate.
+    ///   - file: A questions-words file (`: section` lines, then `a b c d` lines; plain or gzip).
+    ///   - restrictVocab: How many of the first words take part (gensim's `restrict_vocab`).
+    ///   - method: 3CosAdd (`.add`, gensim's default) or 3CosMul.
+    ///   - subwords: An n-gram table; only used to report `coverageWithSubwords`.
+    ///   - handler: Receives progress over the questions.
+    /// - Throws: ``WordshiftError/emptyInput(path:message:)`` for a file without `: section` lines,
+    ///   ``WordshiftError/malformedLine(path:line:message:)`` for a question before the first
+    ///   section, and I/O errors.
     public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
                            method: AnalogyMethod = .add, subwords: NgramTable? = nil,
                            progress handler: ProgressHandler? = nil) throws -> AnalogyEvaluation {

@@ -4,17 +4,27 @@
 /// misspelling's subword vector is searched against the vocabulary and a hit is the intended
 /// word among the top `k`.
 public struct MisspellingEvaluation: Codable, Sendable {
+    /// One misspelling and what the search returned for it.
     public struct Example: Codable, Sendable {
+        /// The intended word.
         public var word: String
+        /// The misspelled string (not in the vocabulary).
         public var misspelling: String
+        /// The nearest words to the misspelling's subword vector, best first.
         public var top: [String]
     }
 
+    /// Misspellings generated (one per word taken).
     public var words = 0
+    /// Misspellings that have a subword vector (at least one known n-gram).
     public var withVector = 0
+    /// Misspellings whose intended word is among the top ``k``.
     public var hits = 0
+    /// How many neighbours count as a hit.
     public var k = 5
+    /// `hits / words`, a fraction in [0, 1]: a misspelling without a vector counts as a miss.
     public var hitRate: Double = 0
+    /// The first 20 misspellings searched, for a reader to look at.
     public var examples: [Example] = []
 
     /// The deterministic misspellings of the `count` most frequent alphabetic words.
@@ -42,6 +52,15 @@ public struct MisspellingEvaluation: Codable, Sendable {
         return out
     }
 
+    /// Measures how often a one-edit misspelling's subword vector finds the intended word.
+    ///
+    /// - Parameters:
+    ///   - vectors: Vectors with a subword table; without one no misspelling has a vector.
+    ///   - count: How many of the most frequent alphabetic words (length ≥ 4) to misspell.
+    ///   - k: A hit is the intended word among this many neighbours.
+    ///   - seed: Seed of the edits; the same seed gives the same misspellings.
+    ///   - restrict: Search only the first this-many words (nil: all).
+    ///   - handler: Receives progress over the misspellings.
     public static func run(vectors: WordVectors, count: Int = 10_000, k: Int = 5, seed: UInt64 = 1,
                            restrict: Int? = nil, progress handler: ProgressHandler? = nil) -> MisspellingEvaluation {
         let progress = ProgressReporter(handler)

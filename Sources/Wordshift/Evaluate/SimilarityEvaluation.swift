@@ -4,12 +4,19 @@
 /// files (MEN) and SimVerb's five columns (the score is the last numeric field); `#` lines
 /// are comments; CRLF is fine.
 public struct SimilarityEvaluation: Codable, Sendable {
+    /// The similarity file, as given.
     public var file: String
+    /// Valid pairs in the file.
     public var pairs = 0
+    /// Pairs whose two words both have a vector in the restricted vocabulary (the ones correlated).
     public var used = 0
+    /// Pairs skipped because a word has no vector in the restricted vocabulary.
     public var skipped = 0
+    /// Spearman's rank correlation over the used pairs, in [-1, 1] (NaN with fewer than two pairs).
     public var spearman: Double = .nan
+    /// Pearson's correlation over the used pairs, in [-1, 1] (NaN with fewer than two pairs).
     public var pearson: Double = .nan
+    /// `used / pairs`, a fraction in [0, 1].
     public var coverage: Double = 0
     /// Lines that were neither comments nor valid pairs.
     public var invalidLines = 0
@@ -20,6 +27,7 @@ public struct SimilarityEvaluation: Codable, Sendable {
     /// Correlations over every pair: vocabulary or subword vectors where there are any, and a
     /// similarity of 0 for a pair with no vector at all (gensim's `dummy4unknown`).
     public var spearmanAllPairs: Double = .nan
+    /// Pearson's correlation over every pair, scored as for ``spearmanAllPairs``.
     public var pearsonAllPairs: Double = .nan
 
     enum CodingKeys: String, CodingKey {
@@ -31,7 +39,15 @@ public struct SimilarityEvaluation: Codable, Sendable {
         case pearsonAllPairs = "pearson_all_pairs"
     }
 
-    public struct Pair: Sendable { public var first: String; public var second: String; public var score: Double }
+    /// One line of a similarity file: two words and the score people gave the pair.
+    public struct Pair: Sendable {
+        /// The first word, as written in the file.
+        public var first: String
+        /// The second word, as written in the file.
+        public var second: String
+        /// The human similarity score, on the file's own scale (e.g. 0–10 for WS-353).
+        public var score: Double
+    }
 
     /// Reads the pairs of a similarity file.
     public static func readPairs(_ file: String) throws -> (pairs: [Pair], invalid: Int) {

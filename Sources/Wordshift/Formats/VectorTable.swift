@@ -1,11 +1,17 @@
 /// Words and their vectors in memory, row-major.
 public struct VectorTable: VectorSink, Sendable {
+    /// The words, in row order.
     public var words: [String] = []
+    /// Length of every vector (0 until the first row arrives).
     public var dimension = 0
+    /// Every vector, one after another: row `i` is `values[i * dimension ..< (i + 1) * dimension]`.
     public var values: [Float] = []
 
+    /// An empty table, ready to be filled by a reader.
     public init() {}
 
+    /// A table of `words` with their vectors `values` (row-major; `values.count` must be
+    /// `words.count × dimension`).
     public init(words: [String], dimension: Int, values: [Float]) {
         precondition(values.count == words.count * dimension)
         self.words = words
@@ -13,8 +19,10 @@ public struct VectorTable: VectorSink, Sendable {
         self.values = values
     }
 
+    /// Number of rows.
     public var count: Int { words.count }
 
+    /// The vector of row `i` (no copy); `i` must be below ``count``.
     public func vector(_ i: Int) -> ArraySlice<Float> { values[i * dimension..<(i + 1) * dimension] }
 
     package mutating func begin(dimension: Int, expectedCount: Int?) throws {

@@ -19,14 +19,24 @@ package enum StoreSchema {
 
 /// Well-known keys of the `meta` table.
 public enum MetaKey {
+    /// Value `"wordshift-store"`: marks the file as a Wordshift store.
     public static let format = "format"
+    /// The schema version that wrote the store (the same number as SQLite's `user_version`).
     public static let formatVersion = "format_version"
+    /// Length of every vector, as a decimal string.
     public static let dimension = "dimension"
+    /// Number of words (= vector rows), as a decimal string.
     public static let count = "count"
+    /// For an imported store: the path of the file it was imported from, as given.
     public static let sourcePath = "source_path"
+    /// For an imported store: the SHA-256 (hex) of the source file's bytes as stored (a `.gz` is hashed compressed).
     public static let sourceSHA256 = "source_sha256"
+    /// For an imported store: the detected source format (a ``VectorFormat`` raw value).
     public static let sourceFormat = "source_format"
+    /// When the store was written: UTC, ISO 8601.
     public static let createdAt = "created_at"
+    /// The Wordshift version (``WordshiftVersion``) that wrote the store.
     public static let toolVersion = "tool_version"
+    /// Where the vectors come from: `imported` or `glove` (trained by Wordshift).
     public static let vectorKind = "vector_kind"
 }

@@ -6,8 +6,11 @@ import Glibc
 /// `finish()` renames the completed temporary file into place. If the writer is dropped
 /// without `finish()`, or anything throws, the temporary file is removed.
 public final class StoreWriter {
+    /// The destination path; nothing exists there until ``finish()`` renames the finished file into place.
     public let path: String
+    /// Length of every vector added.
     public let dimension: Int
+    /// Rows added so far.
     public private(set) var count = 0
     private let temporaryPath: String
     private var connection: SQLiteConnection?
@@ -16,6 +19,13 @@ public final class StoreWriter {
     private var meta: [(String, String)] = []
     private var unit: [Float]
 
+    /// Starts a new store bound for `path`, written to a temporary file next to it.
+    ///
+    /// - Parameters:
+    ///   - path: Where ``finish()`` puts the store. An existing file there is replaced only then.
+    ///   - dimension: Length of every vector; must be positive.
+    /// - Throws: ``WordshiftError/invalidArgument(_:)`` for a dimension below 1, or a SQLite error
+    ///   when the temporary file cannot be created (its directory is missing or not writable).
     public init(path: String, dimension: Int) throws {
         guard dimension > 0 else { throw WordshiftError.invalidArgument("dimension must be positive") }
         self.path = path

@@ -5,9 +5,13 @@
 /// model, so the same merges give the same segmentation. A character that is not a unit
 /// becomes `unknown`.
 public final class BPEModel: @unchecked Sendable {
+    /// Every unit by id: the initial characters (with their end-of-word forms), `unknown`, then one merged unit per new merge.
     public let units: [String]
+    /// The merges in rank order (rank 0 is applied first), each a (left, right) pair of units.
     public let merges: [(String, String)]
+    /// The suffix that marks a word's last character (`</w>` by default).
     public let endOfWord: String
+    /// The unit a character outside the units becomes (`<unk>` by default).
     public let unknown: String
     private var unitIDs: [String: Int32]
     /// (left id, right id) → (rank, merged id).
@@ -15,6 +19,11 @@ public final class BPEModel: @unchecked Sendable {
     private var cache: [String: [Int32]] = [:]
     private let cacheLock = Mutex()
 
+    /// A model of the initial `units` and ranked `merges`; `unknown` is added to the units when
+    /// missing, and every merge adds its concatenation as a unit unless it is already one.
+    ///
+    /// - Throws: ``WordshiftError/invalidArgument(_:)`` when a merge names a unit that is neither
+    ///   initial nor made by an earlier merge.
     public init(units: [String], merges: [(String, String)], endOfWord: String = "</w>", unknown: String = "<unk>") throws {
         var allUnits = units
         if !allUnits.contains(unknown) { allUnits.append(unknown) }
@@ -36,6 +45,7 @@ public final class BPEModel: @unchecked Sendable {
         unitIDs = ids
     }
 
+    /// The id of `unit`, or nil when it is not a unit of the model.
     public func id(of unit: String) -> Int? { unitIDs[unit].map(Int.init) }
 
     /// Unit ids of one word (no spaces inside).

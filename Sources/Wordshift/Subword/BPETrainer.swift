@@ -4,18 +4,29 @@
 /// words that contain the merged pair. Ties go to the pair of smaller unit ids, so training
 /// is deterministic.
 public struct BPETrainer {
+    /// What ``BPETrainer/train(wordCounts:options:)`` learns.
     public struct Options: Codable, Sendable {
+        /// Stop once the units (alphabet plus merges) reach this many.
         public var vocabularySize = 8000
+        /// Stop when the most frequent remaining pair occurs fewer times than this.
         public var minFrequency = 2
+        /// The suffix that marks a word's last character.
         public var endOfWord = "</w>"
+        /// The defaults: 8,000 units, pairs seen at least twice, `</w>` as the end-of-word suffix.
         public init() {}
     }
 
+    /// What a training run saw and produced.
     public struct Summary: Codable, Sendable {
+        /// Word occurrences counted (the sum of the counts).
         public var words: Int
+        /// Distinct words.
         public var distinctWords: Int
+        /// Initial units: distinct characters plus their end-of-word forms.
         public var alphabet: Int
+        /// Merges learned.
         public var merges: Int
+        /// Wall-clock time of the training, in seconds.
         public var seconds: Double
     }
 
@@ -33,6 +44,10 @@ public struct BPETrainer {
         return counts
     }
 
+    /// Learns merges from `wordCounts` (word → occurrences, e.g. from ``countWords(corpus:)``).
+    ///
+    /// - Returns: The model and a summary of the run.
+    /// - Throws: ``WordshiftError/emptyInput(path:message:)`` when `wordCounts` is empty.
     public static func train(wordCounts: [String: Int], options: Options) throws -> (BPEModel, Summary) {
         let started = System.now()
         guard !wordCounts.isEmpty else { throw WordshiftError.emptyInput(path: "corpus", message: "no words to learn BPE merges from") }

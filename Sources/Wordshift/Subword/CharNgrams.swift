@@ -3,12 +3,17 @@
 /// `<` and `>` 1-grams excluded), and each is hashed with 32-bit FNV-1a over its bytes, where
 /// every byte is sign-extended first (fastText hashes `int8_t` chars), modulo `buckets`.
 public struct CharNgrams: Sendable, Equatable, Codable {
+    /// Shortest n-gram, in code points (fastText's `minn`, default 3).
     public var minN: Int
+    /// Longest n-gram, in code points (fastText's `maxn`, default 6).
     public var maxN: Int
+    /// Number of hash buckets n-grams are mapped into (fastText's `bucket`, default 2,000,000).
     public var buckets: Int
     /// Longest word (in bytes) whose n-grams are computed; longer words use their prefix.
     public var maxWordBytes: Int
 
+    /// fastText's default n-gram settings (3–6 code points, 2 M buckets); words beyond
+    /// `maxWordBytes` bytes are cut to that prefix first.
     public init(minN: Int = 3, maxN: Int = 6, buckets: Int = 2_000_000, maxWordBytes: Int = 256) {
         self.minN = minN
         self.maxN = maxN

@@ -3,11 +3,17 @@
 /// uses for unseen words. Minimised by seeded SGD over the words (frequent words first in
 /// the vocabulary are all used unless `maxWords` says otherwise).
 public struct NgramFit: Sendable {
+    /// How ``NgramFit/fit(index:options:progress:)`` learns the n-gram table.
     public struct Options: Codable, Sendable {
+        /// Which n-grams, and how many hash buckets.
         public var ngrams = CharNgrams()
+        /// Passes over the words.
         public var epochs = 20
+        /// Initial SGD step size; it falls linearly towards 0 over the epochs.
         public var learningRate: Float = 1.0
+        /// Fit on the first this-many words only (the most frequent, in trained stores); nil: all.
         public var maxWords: Int?
+        /// Seed of the word order in every epoch.
         public var seed: UInt64 = 1
         /// L2 penalty per update: pulls n-grams that only one word uses towards zero, so the
         /// shared ones carry the meaning (what an unseen word can draw on).
@@ -15,18 +21,29 @@ public struct NgramFit: Sendable {
         /// Words seen fewer times than this (where the store has counts) get proportionally
         /// smaller updates: their vectors are the least reliable targets.
         public var fullWeightCount = 1000
+        /// The defaults: fastText's n-grams, 20 epochs, step 1.0, every word, seed 1, no decay.
         public init() {}
     }
 
+    /// What a fit used and reached.
     public struct Summary: Codable, Sendable {
+        /// Words fitted.
         public var words: Int
+        /// Buckets that received a vector (rows of the table).
         public var buckets: Int
+        /// Epochs run.
         public var epochs: Int
         /// Mean cosine between each word's vector and its n-gram composition, after fitting.
         public var meanCosine: Double
+        /// Wall-clock time of the fit, in seconds.
         public var seconds: Double
     }
 
+    /// Fits an n-gram table to the unit vectors of `index` (the first `maxWords` words) so that
+    /// each word's vector is close to the mean of its n-gram rows.
+    ///
+    /// - Returns: The table (only buckets some word uses) and a summary with the mean cosine
+    ///   between each word and its composition.
     public static func fit(index: EmbeddingIndex, options: Options, progress handler: ProgressHandler? = nil) -> (NgramTable, Summary) {
         let progress = ProgressReporter(handler)
         let started = System.now()

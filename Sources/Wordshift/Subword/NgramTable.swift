@@ -2,7 +2,9 @@
 /// for words the vocabulary does not have: the mean of the rows of the word's n-grams, as
 /// fastText does for unseen words. Buckets absent from the table count as zero rows.
 public final class NgramTable: @unchecked Sendable {
+    /// How words are split into n-grams and hashed into buckets.
     public let ngrams: CharNgrams
+    /// Length of every n-gram vector (the store's dimension).
     public let dimension: Int
     /// How the table was made: `fasttext` (imported) or `fit` (learned from word vectors).
     public let source: String
@@ -10,10 +12,14 @@ public final class NgramTable: @unchecked Sendable {
     private var rowOfBucket: [Int32]
     private var rows: [Float]
 
+    /// Buckets that have a vector.
     public var storedBuckets: Int { rows.count / max(1, dimension) }
 
     static let createTable = "CREATE TABLE IF NOT EXISTS subword_ngrams (bucket INTEGER PRIMARY KEY, vector BLOB NOT NULL)"
 
+    /// A table holding `vectors` (row-major, `dimension` values each) for `buckets`, in the same
+    /// order; buckets outside `0..<ngrams.buckets` are ignored. `vectors` must hold exactly
+    /// `buckets.count × dimension` values.
     public init(ngrams: CharNgrams, dimension: Int, source: String, buckets: [Int], vectors: [Float]) {
         precondition(vectors.count == buckets.count * dimension)
         self.ngrams = ngrams

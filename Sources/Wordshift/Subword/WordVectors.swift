@@ -2,7 +2,12 @@
 /// enabled) the word's subwords, so that names, typos and inflections still get a vector.
 public struct WordVectors: Sendable {
     /// Where a query word's vector came from.
-    public enum Source: String, Codable, Sendable { case vocabulary, subwords }
+    public enum Source: String, Codable, Sendable {
+        /// The word is in the vocabulary: its own trained or imported vector.
+        case vocabulary
+        /// The word is not in the vocabulary: the mean of its character n-gram vectors.
+        case subwords
+    }
 
     /// The vocabulary's vectors, as unit vectors with their norms, in one contiguous matrix.
     public let index: EmbeddingIndex
@@ -37,11 +42,15 @@ public struct WordVectors: Sendable {
 /// through the index, else (unless disabled) its n-gram composition, the n-gram table being
 /// read on first need.
 public final class StoreWordLookup {
+    /// The store the words are looked up in.
     public let store: VectorStore
+    /// Whether words outside the vocabulary get a vector from the store's n-gram table.
     public let useSubwords: Bool
     private var table: NgramTable?
     private var tableLoaded = false
 
+    /// Looks words up in `store`; with `useSubwords`, the n-gram table is read on the first
+    /// word the vocabulary lacks.
     public init(store: VectorStore, useSubwords: Bool = true) {
         self.store = store
         self.useSubwords = useSubwords

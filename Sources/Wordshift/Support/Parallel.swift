@@ -11,6 +11,7 @@ package struct SharedPointer<T>: @unchecked Sendable {
     }
 }
 
+/// How many threads a stage uses and where its limits are.
 public enum Parallel {
     /// Number of worker threads to use when the caller does not say: all cores.
     public static var defaultThreads: Int { max(1, System.coreCount) }

@@ -6,10 +6,13 @@ public enum TokenizerKind: String, Codable, Sendable, CaseIterable {
     case unicode
 }
 
+/// How a corpus is split into tokens: the tokenizer and whether it folds case.
 public struct TokenizerOptions: Codable, Sendable, Equatable {
+    /// Which tokenizer: ``TokenizerKind/unicode`` (the default) or ``TokenizerKind/whitespace``.
     public var kind: TokenizerKind
     /// Unicode tokenizer only: skip case folding (NFKC still applies).
     public var keepCase: Bool
+    /// Options for `kind`; `keepCase` turns off the Unicode tokenizer's case folding.
     public init(kind: TokenizerKind = .unicode, keepCase: Bool = false) {
         self.kind = kind
         self.keepCase = keepCase

@@ -85,16 +85,20 @@ public struct MittensOptions: Sendable, Equatable {
     public var initializeFromSource = true
     /// Also write the source words the corpus does not keep, with their source vectors.
     public var keepSourceWords = true
+    /// Options with penalty weight `mu` (0 turns the penalty off), anchored words starting at
+    /// their source vectors, and the source words the corpus drops kept in the output.
     public init(mu: Float = 0.1) { self.mu = mu }
 }
 
 /// What `adapt` did beyond a training summary.
 public struct MittensSummary: Codable, Sendable {
+    /// The GloVe training run (iterations, losses, times) on the target corpus.
     public var training: TrainingSummary
     /// Corpus words that have a source vector (anchored when mu > 0).
     public var anchoredWords = 0
     /// Source words written unchanged because the corpus did not keep them.
     public var copiedSourceWords = 0
+    /// The penalty weight the run used.
     public var mu: Float = 0
 }
 

@@ -1,11 +1,16 @@
 /// The kept words of a corpus. Ids are frequency ranks: id 0 is the most frequent word; ties
 /// are broken by the byte order of the words, so the order is deterministic.
 public struct Vocabulary: Sendable, Equatable {
+    /// The words, most frequent first; a word's index here is its id.
     public private(set) var words: [String]
+    /// Corpus count of each word, parallel to ``words``.
     public private(set) var counts: [Int64]
 
+    /// Number of words.
     public var count: Int { words.count }
 
+    /// A vocabulary of `words` with their `counts`, in the order given (the order defines the
+    /// ids; nothing is re-sorted). The two arrays must have the same length.
     public init(words: [String], counts: [Int64]) {
         precondition(words.count == counts.count)
         self.words = words

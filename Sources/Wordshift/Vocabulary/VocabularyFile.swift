@@ -5,6 +5,10 @@ import Glibc
 /// The reference tools' `vocab.txt`: one `word count` per line, most frequent first. The line
 /// order gives the ids (line 1 is id 0 here, id 1 in the reference tools' 1-based files).
 public enum VocabularyFile {
+    /// Writes `vocab` as `word count` lines, in id order, atomically: the lines go to a temporary
+    /// file next to `path` that is renamed over it at the end, so a failure leaves `path` untouched.
+    ///
+    /// - Throws: ``WordshiftError/io(path:message:)`` when the file cannot be created, written or renamed.
     public static func write(_ vocab: Vocabulary, to path: String) throws {
         let tmp = System.temporarySibling(of: path)
         TemporaryFiles.register(tmp)
@@ -21,6 +25,12 @@ public enum VocabularyFile {
         try System.rename(tmp, to: path)
     }
 
+    /// Reads a `vocab.txt` (plain or gzip) into a vocabulary whose ids are the line order; blank
+    /// lines are skipped.
+    ///
+    /// - Throws: ``WordshiftError/malformedLine(path:line:message:)`` for a line that is not
+    ///   `word count` with a non-negative count, or for a repeated word;
+    ///   ``WordshiftError/emptyInput(path:message:)`` for a file with no words; I/O errors.
     public static func read(_ path: String) throws -> Vocabulary {
         let reader = try LineReader(path: path)
         var words: [String] = []
