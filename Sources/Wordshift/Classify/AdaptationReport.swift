@@ -1,33 +1,58 @@
 /// The methods of `classify adapt`.
 public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
-    case none, embeddings, coral, adversarial
+    /// No adaptation: the source-only head alone.
+    case none
+    /// A head over vectors adapted to the target domain (Mittens), with self-training on top.
+    case embeddings
+    /// CORAL: target features re-coloured with the source covariance before the source head classifies them.
+    case coral
+    /// Domain-adversarial training: a domain classifier behind a gradient-reversal layer.
+    case adversarial
+    /// Iterated self-training on the most confident pseudo-labels of the unlabeled target text.
     case selfTrain = "self-train"
 }
 
 /// One line of the adaptation table: a model and its scores on every test file.
 public struct AdaptationRow: Codable, Sendable {
+    /// A row's result on one test set.
     public struct Score: Codable, Sendable {
+        /// The test set (its path, as given).
         public var test: String
+        /// Share of the test examples classified correctly, in [0, 1].
         public var accuracy: Double
+        /// Unweighted mean of the labels' F1 on the test set, in [0, 1].
         public var macroF1: Double
         /// (accuracy − source-only) / (in-domain − source-only), when both are known.
         public var gapClosed: Double?
     }
+    /// What the row is, e.g. `source-only`, `coral`, `few-shot K=50`, `in-domain (upper bound)`.
     public var name: String
     /// `baseline`, `method`, `few-shot` or `upper-bound`.
     public var kind: String
+    /// Labeled target examples the row used (0 for the unsupervised methods).
     public var usesTargetLabels: Int
+    /// Wall-clock time to train the row's model, in seconds.
     public var seconds: Double
+    /// One score per test set, in the order of ``AdaptationReport/tests``.
     public var scores: [Score]
 }
 
+/// The result of ``DomainAdaptation/run(source:sourcePaths:targetUnlabeled:targetUnlabeledPath:targetLabeled:tests:)``:
+/// what was used and one row per model.
 public struct AdaptationReport: Codable, Sendable {
+    /// The labeled source files.
     public var sources: [String]
+    /// Labeled source examples.
     public var sourceExamples: Int
+    /// The unlabeled target file.
     public var targetUnlabeled: String
+    /// Unlabeled target texts used.
     public var targetUnlabeledExamples: Int
+    /// The test files, in the order of each row's scores.
     public var tests: [String]
+    /// The models compared, in the order they ran.
     public var rows: [AdaptationRow]
+    /// Remarks a reader needs, e.g. a method that could not run and why.
     public var notes: [String]
 
     /// Fills `gapClosed` from the `source-only` row and the best `upper-bound` row per test.

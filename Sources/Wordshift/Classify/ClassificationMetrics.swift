@@ -1,21 +1,35 @@
 /// Accuracy, per-label precision/recall/F1, macro-F1 and the confusion matrix
 /// (`confusion[gold][predicted]`).
 public struct ClassificationMetrics: Codable, Sendable, Equatable {
+    /// Precision, recall and F1 of one label.
     public struct PerLabel: Codable, Sendable, Equatable {
+        /// The label's name.
         public var label: String
+        /// Share of the examples predicted as this label that have it, in [0, 1] (0 when none was predicted).
         public var precision: Double
+        /// Share of the examples with this label that were predicted as it, in [0, 1] (0 when there are none).
         public var recall: Double
+        /// Harmonic mean of precision and recall, in [0, 1].
         public var f1: Double
+        /// Examples whose gold label is this one.
         public var support: Int
     }
 
+    /// Label names; row and column `i` of ``confusion`` belong to `labels[i]`.
     public var labels: [String]
+    /// Examples counted (the sum of the confusion matrix).
     public var count: Int
+    /// Share of examples predicted correctly, in [0, 1].
     public var accuracy: Double
+    /// Unweighted mean of the labels' F1, in [0, 1].
     public var macroF1: Double
+    /// Per-label figures, in the order of ``labels``.
     public var perLabel: [PerLabel]
+    /// `confusion[gold][predicted]`: how many examples of each gold label got each prediction.
     public var confusion: [[Int]]
 
+    /// Computes every figure from a confusion matrix (`confusion[gold][predicted]`, one row and
+    /// column per label; missing cells count as 0).
     public init(labels: [String], confusion: [[Int]]) {
         self.labels = labels
         self.confusion = confusion

@@ -1,21 +1,31 @@
 /// Training entry point: labeled data in, a head (not yet saved) and its report out.
 public enum Classifier {
+    /// A trained head with what its training saw and reached.
     public struct Result: Sendable {
+        /// The trained head; save it with ``HeadStore/save(_:name:metrics:to:)``.
         public var head: ClassifierHead
+        /// Epochs run, the best epoch and its validation accuracies.
         public var training: HogwildTrainer.Report
         /// Metrics on the validation data (the file, or the held-out split).
         public var validation: ClassificationMetrics?
+        /// Training examples used (after holding out the validation share).
         public var trainCount: Int
+        /// Validation examples (the file's, or the held-out share; 0 when there are none).
         public var validCount: Int
     }
 
     /// Extra examples for adaptation methods: unlabeled target text (for the domain
     /// classifier) and weighted labeled examples (pseudo-labels, few-shot target labels).
     public struct Extra: Sendable {
+        /// Unlabeled texts (e.g. target-domain reviews): used only by the domain classifier, when ``adversarialWeight`` is above 0.
         public var unlabeled: [String] = []
+        /// Labeled examples added to the training data (pseudo-labels or few-shot target labels).
         public var labeled: LabeledDataset?
+        /// Loss weight of each example of ``labeled`` (1: as much as a training example).
         public var labeledWeight: Float = 1
+        /// Weight of the reversed domain-classifier gradient (0: no domain classifier).
         public var adversarialWeight: Float = 0
+        /// No extra examples.
         public init() {}
     }
 

@@ -1,14 +1,20 @@
 /// Everything that shapes a classification head and its training. Saved with the head.
 public struct ClassifierConfig: Codable, Sendable, Equatable {
+    /// How text becomes input rows: store words, hash buckets, word and character n-grams.
     public var features: FeatureConfig
+    /// Length of the input vectors: the store's dimension.
     public var dimension: Int
     /// Units of the optional tanh hidden layer (0: the averaged input feeds the softmax).
     public var hidden: Int
     /// Keep the store's vectors fixed (hashed rows are always trained).
     public var freeze: Bool
+    /// Most passes over the training data (early stopping may end sooner).
     public var epochs: Int
+    /// Initial SGD step size; it decays linearly to 0 over the epochs.
     public var learningRate: Float
+    /// Training threads (Hogwild SGD); default all cores.
     public var threads: Int
+    /// Seed of the initialisation, the example order and the held-out split.
     public var seed: UInt64
     /// Held-out share of the training data for early stopping when no validation file is given.
     public var validFraction: Double
@@ -17,6 +23,8 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
     /// Weight each class by N / (classes × count) (handles imbalance).
     public var balanceClasses: Bool
 
+    /// A configuration with fastText-like defaults: 5 epochs, learning rate 0.1, no hidden layer,
+    /// trainable vectors, 5% held out for early stopping with patience 2, balanced classes, seed 1.
     public init(features: FeatureConfig, dimension: Int, hidden: Int = 0, freeze: Bool = false, epochs: Int = 5,
                 learningRate: Float = 0.1, threads: Int = Parallel.defaultThreads, seed: UInt64 = 1,
                 validFraction: Double = 0.05, patience: Int = 2, balanceClasses: Bool = true) {

@@ -1,5 +1,6 @@
 /// A trained head: label names and a model over a store's vectors.
 public final class ClassifierHead: @unchecked Sendable {
+    /// The label names, in the order of the head's outputs.
     public let labels: [String]
     package let model: ClassifierModel
     let vectors: EmbeddingIndex

@@ -1,9 +1,13 @@
 /// CORAL (Sun, Feng & Saenko 2016): re-colour source features with the target covariance.
 /// x' = (x − μs) · A + μt with A = (Cs + λI)^(-1/2) (Ct + λI)^(1/2).
 public struct Coral: Sendable {
+    /// Feature dimension d.
     public let dimension: Int
+    /// The d × d re-colouring matrix A, row-major.
     public let transform: [Double]
+    /// Mean of the source features (length d), subtracted before the transform.
     public let sourceMean: [Double]
+    /// Mean of the target features (length d), added after the transform.
     public let targetMean: [Double]
 
     /// Fits from row-major features (n × d source, m × d target).

@@ -2,24 +2,34 @@
 /// target domain with unlabeled target text, compared with few-shot target labels and an
 /// in-domain upper bound.
 public struct DomainAdaptation {
+    /// Which methods run, and their settings.
     public struct Options: Sendable {
+        /// The head trained on the source data (and the base of every method).
         public var config: ClassifierConfig
+        /// Methods to compare (default: all of them).
         public var methods: [AdaptationMethod] = AdaptationMethod.allCases
         /// Few-shot sizes K (target labels added to the source data).
         public var shots: [Int] = [0, 50, 200]
+        /// Loss weight of each few-shot target example, relative to a source example.
         public var fewShotWeight: Float = 5
+        /// Self-training rounds when ``EmbeddingAdaptation/Options/selfTrainFractions`` is empty.
         public var selfTrainRounds = 3
+        /// Share of the unlabeled target text pseudo-labeled per round in that case, in (0, 1].
         public var selfTrainFraction = 0.2
+        /// Weight of the reversed domain gradient of the `adversarial` method.
         public var adversarialWeight: Float = 0.1
         /// Ridge added to both covariances, relative to their mean variance.
         public var coralLambda = 0.1
         /// The `embeddings` head and the iterated self-training (`selfTrainFractions` replaces
         /// `selfTrainRounds` × `selfTrainFraction` when not empty).
         public var transfer = EmbeddingAdaptation.Options()
+        /// The default settings for heads shaped by `config`.
         public init(config: ClassifierConfig) { self.config = config }
     }
 
+    /// The source vectors every head is trained over.
     public var index: EmbeddingIndex
+    /// The settings of the comparison.
     public var options: Options
     /// Vectors adapted to the target domain (the `embeddings` method), when available.
     public var adaptedIndex: EmbeddingIndex?
@@ -28,11 +38,25 @@ public struct DomainAdaptation {
     /// Receives one `.log` event per finished comparison and self-training round.
     public var progress: ProgressHandler?
 
+    /// An experiment over `index` with `options`; set ``adaptedIndex`` to run the `embeddings` method.
     public init(index: EmbeddingIndex, options: Options) {
         self.index = index
         self.options = options
     }
 
+    /// Runs the comparison: a source-only head, each method in ``Options/methods``, the few-shot
+    /// heads and the in-domain upper bound, each scored on every test set.
+    ///
+    /// - Parameters:
+    ///   - source: Labeled source-domain examples.
+    ///   - sourcePaths: Where they came from (for the report).
+    ///   - targetUnlabeled: Unlabeled target-domain texts.
+    ///   - targetUnlabeledPath: Where they came from (for the report).
+    ///   - targetLabeled: Labeled target examples for the few-shot and upper-bound rows (nil: those rows are left out).
+    ///   - tests: Labeled target test sets; every row is scored on each.
+    /// - Returns: The table of rows and scores, with the share of the gap each row closes.
+    /// - Throws: ``WordshiftError/invalidArgument(_:)`` when the source data has fewer than two
+    ///   classes, and whatever training throws.
     public func run(source: LabeledDataset, sourcePaths: [String], targetUnlabeled: [String], targetUnlabeledPath: String,
                     targetLabeled: LabeledDataset?, tests: [LabeledDataset]) throws -> AdaptationReport {
         try LabeledDataReader.requireTwoClasses(source)

@@ -6,6 +6,7 @@ import Glibc
 /// domain (Mittens, `GloVePipeline.adapt`), and iterated class-balanced self-training that
 /// starts from any head.
 public enum EmbeddingAdaptation {
+    /// Settings of the `embeddings` head and of iterated self-training.
     public struct Options: Sendable, Equatable {
         /// Head over the adapted vectors: keep them fixed, so that target words the source data
         /// never shows still sit where the unlabeled target text put them next to source words.
@@ -28,6 +29,8 @@ public enum EmbeddingAdaptation {
         public var selfTrainFractions: [Double] = [0.2, 0.4, 0.6]
         /// Keep the labeled source data in the self-training rounds (otherwise pseudo-labels only).
         public var selfTrainWithSource = true
+        /// The defaults: a frozen, unigram-only head without buckets, SIF weight 10⁻³, no CORAL, and
+        /// self-training rounds over 20%, 40% and 60% of the target text, with the source data kept.
         public init() {}
     }
 

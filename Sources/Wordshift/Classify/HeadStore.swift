@@ -5,13 +5,21 @@
 ///
 /// Every write is one transaction of `StoreUpdate`: a failure leaves the store unchanged.
 public enum HeadStore {
+    /// One head as ``HeadStore/list(_:)`` reports it: the latest version of a name.
     public struct Entry: Codable, Sendable {
+        /// The head's name.
         public var name: String
+        /// Its latest version (1 for the first save under that name).
         public var version: Int
+        /// Label names, in output order.
         public var labels: [String]
+        /// The configuration it was trained with.
         public var config: ClassifierConfig
+        /// Validation metrics saved with it (nil when none were saved or they cannot be read).
         public var metrics: ClassificationMetrics?
+        /// When that version was saved: UTC, ISO 8601.
         public var createdAt: String
+        /// How many versions of this name the store holds.
         public var versions: Int
     }
 
@@ -123,10 +131,15 @@ public enum HeadStore {
 
 /// One named parameter array of a head.
 public struct HeadParameter: Sendable {
+    /// The parameter's name within the head (e.g. the input or output matrix).
     public var name: String
+    /// Rows of the matrix.
     public var rows: Int
+    /// Columns of the matrix.
     public var cols: Int
+    /// The values, row-major, for a float32 parameter (empty for an integer one).
     public var floats: [Float] = []
+    /// The values, row-major, for an int32 parameter (nil for a float one).
     public var ints: [Int32]? = nil
 
     init(name: String, rows: Int, cols: Int, floats: [Float]) { self.name = name; self.rows = rows; self.cols = cols; self.floats = floats }

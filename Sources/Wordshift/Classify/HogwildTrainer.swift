@@ -2,11 +2,17 @@
 /// learning rate decaying linearly to zero over all epochs, early stopping on a validation
 /// set, and an optional domain classifier behind a gradient-reversal layer.
 public struct HogwildTrainer {
+    /// What a training run did.
     public struct Report: Codable, Sendable {
+        /// Epochs run before stopping (early stopping may end before the configured count).
         public var epochsRun: Int
+        /// The epoch whose parameters were kept (1-based; the last one without validation data).
         public var bestEpoch: Int
+        /// Validation accuracy after each epoch run, in [0, 1] (empty without validation data).
         public var validAccuracy: [Double]
+        /// Wall-clock time of the training, in seconds.
         public var seconds: Double
+        /// Training examples per epoch.
         public var examples: Int
     }
 
@@ -15,6 +21,8 @@ public struct HogwildTrainer {
     /// Receives a "training" stage counted in examples.
     public var progress: ProgressHandler?
 
+    /// A trainer; `adversarialWeight` above 0 adds the domain classifier, `progress` receives a
+    /// "training" stage.
     public init(adversarialWeight: Float = 0, progress: ProgressHandler? = nil) {
         self.adversarialWeight = adversarialWeight
         self.progress = progress

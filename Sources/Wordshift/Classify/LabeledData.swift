@@ -3,11 +3,14 @@
 public struct LabeledDataset: Sendable {
     /// Label names; an example's `label` indexes this array.
     public var labels: [String]
+    /// The texts, one per example.
     public var texts: [String]
+    /// Each example's label, an index into ``labels`` (-1: a label the dataset does not know).
     public var labelIDs: [Int]
     /// Where the data came from (for messages).
     public var source: String
 
+    /// A dataset of `texts` with `labelIDs` indexing `labels` (parallel arrays); `source` names where it came from.
     public init(labels: [String], texts: [String], labelIDs: [Int], source: String) {
         self.labels = labels
         self.texts = texts
@@ -15,6 +18,7 @@ public struct LabeledDataset: Sendable {
         self.source = source
     }
 
+    /// Number of examples.
     public var count: Int { texts.count }
 
     /// Examples per label.
@@ -46,6 +50,7 @@ public struct LabeledDataset: Sendable {
     }
 }
 
+/// Reads labeled text files (`label<TAB>text` or fastText's `__label__x text` lines).
 public enum LabeledDataReader {
     /// Splits one line into (label, text). Returns nil for a blank line.
     static func split(_ line: String, path: String, lineNumber: Int) throws -> (String, String)? {

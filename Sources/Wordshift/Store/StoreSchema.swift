@@ -35,7 +35,7 @@ public enum MetaKey {
     public static let sourceFormat = "source_format"
     /// When the store was written: UTC, ISO 8601.
     public static let createdAt = "created_at"
-    /// The Wordshift version (``WordshiftVersion``) that wrote the store.
+    /// The Wordshift version that wrote the store (e.g. `0.1.0`).
     public static let toolVersion = "tool_version"
     /// Where the vectors come from: `imported` or `glove` (trained by Wordshift).
     public static let vectorKind = "vector_kind"
