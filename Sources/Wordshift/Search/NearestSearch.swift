@@ -62,7 +62,9 @@ extension EmbeddingIndex {
             for j in 0..<dimension { unitQueries[i * dimension + j] = v[j] }
         }
         let wants = (0..<m).map { Self.wanted(k, excluding: excluding.indices.contains($0) ? excluding[$0].count : 0, limit: limit) }
-        var heaps = wants.map { TopK(k: $0) }
+        // The product sums in another order than `nearest`'s dot product, so scores can differ in
+        // the last bit: keep a few spare candidates and rescore them exactly as `nearest` does.
+        var heaps = wants.map { TopK(k: $0 == 0 ? 0 : min(limit, $0 + Self.batchSpareCandidates)) }
         let block = 8192
         var scores = [Float](repeating: 0, count: m * block)
         var start = 0
@@ -96,8 +98,20 @@ extension EmbeddingIndex {
             }
             start += rows
         }
-        return (0..<m).map { finish(heaps[$0], k: k, excluding: excluding.indices.contains($0) ? excluding[$0] : []) }
+        return (0..<m).map { i in
+            var exact = TopK(k: wants[i])
+            unitQueries.withUnsafeBufferPointer { q in
+                guard let qBase = q.baseAddress, let rowBase = units.baseAddress else { return }
+                for id in heaps[i].ids {
+                    exact.offer(id, VectorMath.dot(qBase + i * dimension, rowBase + Int(id) * dimension, dimension))
+                }
+            }
+            return finish(exact, k: k, excluding: excluding.indices.contains(i) ? excluding[i] : [])
+        }
     }
+
+    /// Candidates kept beyond `k` per batched query before the exact rescoring.
+    static let batchSpareCandidates = 8
 
     /// Rows searched under `restrict` (nil: all rows; never negative).
     func searchLimit(_ restrict: Int?) -> Int { max(0, min(count, restrict ?? count)) }
