@@ -7,6 +7,9 @@ let package = Package(
         .library(name: "Wordshift", targets: ["Wordshift"]),
         .executable(name: "wordshift", targets: ["WordshiftCLI"]),
         .executable(name: "wordshift-bench", targets: ["WordshiftBench"]),
+        .executable(name: "wordshift-fuzz", targets: ["WordshiftFuzz"]),
+        .executable(name: "wordshift-signal-probe", targets: ["SignalProbe"]),
+        .executable(name: "wordshift-sanitizer-checks", targets: ["WordshiftSanitizerChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -28,10 +31,12 @@ let package = Package(
         // Hand-vectorised kernels with run-time CPU dispatch (AVX2 / AVX-512 where present), and
         // OpenBLAS looked up with dlopen (never linked).
         .target(name: "CKernels", path: "Sources/CKernels"),
+        // The async-signal-safe table of temporary files a fatal signal removes (issue 12 §8).
+        .target(name: "CSignalCleanup", path: "Sources/CSignalCleanup"),
         .target(
             name: "Wordshift",
             dependencies: [
-                "CZlib", "CCrypto", "CICUShim", "CKernels",
+                "CZlib", "CCrypto", "CICUShim", "CKernels", "CSignalCleanup",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -57,6 +62,14 @@ let package = Package(
         .executableTarget(name: "WordshiftBench", dependencies: ["Wordshift"]),
         // The README's library example, verbatim (a test checks both are the same and runs it).
         .executableTarget(name: "ReadmeExample", dependencies: ["Wordshift"], path: "Examples/ReadmeExample"),
-        .testTarget(name: "WordshiftTests", dependencies: ["Wordshift"], exclude: ["Fixtures"]),
+        // Fuzzing (issue 12 §9): one target per reader; tools/fuzz.sh builds the executable with
+        // libFuzzer, a normal build is the replay tool, and the tests replay past findings.
+        .target(name: "WordshiftFuzzTargets", dependencies: ["Wordshift"]),
+        .executableTarget(name: "WordshiftFuzz", dependencies: ["WordshiftFuzzTargets"]),
+        // The multi-threaded paths and the readers, built with TSan / ASan by tools/sanitize.sh.
+        .executableTarget(name: "WordshiftSanitizerChecks", dependencies: ["Wordshift", "WordshiftFuzzTargets"]),
+        // A process for the signal tests: registers temporary files, churns the table, waits to be killed.
+        .executableTarget(name: "SignalProbe", dependencies: ["Wordshift"], path: "Tests/SignalProbe"),
+        .testTarget(name: "WordshiftTests", dependencies: ["Wordshift", "WordshiftFuzzTargets"], exclude: ["Fixtures"]),
     ]
 )

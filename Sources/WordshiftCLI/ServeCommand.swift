@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
         config.limits.maxWords = maxWords
         config.limits.maxBodyBytes = maxBodyBytes
         let quiet = quiet
-        let outcome = ServeOutcome()
+        let outcome = Locked<(any Error)?>(nil)  // the server task's error, for the waiting command
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do {
@@ -52,22 +52,14 @@ struct ServeCommand: ParsableCommand {
                     line.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
                 }
             } catch {
-                outcome.set(error)
+                outcome.withLock { $0 = error }
             }
             done.signal()
         }
         done.wait()
-        if let error = outcome.error { throw error }
+        if let error = outcome.value { throw error }
         if !quiet { Console.error("stopped\n") }
     }
-}
-
-/// The server task's error, handed to the waiting command.
-private final class ServeOutcome: @unchecked Sendable {
-    private let lock = DispatchSemaphore(value: 1)
-    private var stored: (any Error)?
-    var error: (any Error)? { lock.wait(); defer { lock.signal() }; return stored }
-    func set(_ e: any Error) { lock.wait(); stored = e; lock.signal() }
 }
 
 #if canImport(Glibc)

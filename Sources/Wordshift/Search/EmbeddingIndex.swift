@@ -1,3 +1,4 @@
+import Synchronization
 /// Unit-length vectors in one contiguous row-major buffer, ready for cosine search.
 /// Row `i` belongs to `words[i]`; `norms[i]` is the length of the original vector.
 public final class EmbeddingIndex: @unchecked Sendable {
@@ -14,18 +15,18 @@ public final class EmbeddingIndex: @unchecked Sendable {
     /// Row of each word.
     public private(set) var ids: [String: Int32] = [:]
     /// The int8 first-pass copy for single queries, built on first use (large indexes only).
-    private var quantizedRows: QuantizedRows?
-    private let quantizedLock = Mutex()
+    /// The int8 copy, built by the first query that needs it (under the lock, once).
+    private let quantizedRows = Synchronization.Mutex<QuantizedRows?>(nil)
     /// Indexes at least this large answer single queries through `QuantizedRows`.
     static let quantizedThreshold = 50_000
 
     func quantized(threads: Int) -> QuantizedRows {
-        quantizedLock.lock()
-        defer { quantizedLock.unlock() }
-        if let q = quantizedRows { return q }
-        let q = QuantizedRows(index: self, threads: threads)
-        quantizedRows = q
-        return q
+        quantizedRows.withLock { cached in
+            if let q = cached { return q }
+            let q = QuantizedRows(index: self, threads: threads)
+            cached = q
+            return q
+        }
     }
 
     /// Number of rows.

@@ -24,10 +24,13 @@ public enum VectorImport {
         }
         let started = System.now()
         // Hash the source on a second thread while the main one parses.
-        nonisolated(unsafe) var hash: Result<String, Error> = .success("")
+        let hash = Locked<Result<String, any Error>>(.success(""))
         let hashing = DispatchGroup()
         if file != "-" {
-            DispatchQueue.global().async(group: hashing) { hash = Result { try SHA256Hasher.hashFile(file) } }
+            DispatchQueue.global().async(group: hashing) {
+                let digest = Result { try SHA256Hasher.hashFile(file) }
+                hash.withLock { $0 = digest }
+            }
         }
         var sink = StoreSink(path: store, progress: ProgressReporter(progress))
         let report: LoadReport
@@ -43,12 +46,12 @@ public enum VectorImport {
         hashing.wait()
         guard let writer = sink.writer else { throw WordshiftError.emptyInput(path: file, message: "no vectors found") }
         writer.setMeta(MetaKey.sourcePath, file)
-        writer.setMeta(MetaKey.sourceSHA256, try hash.get())
+        writer.setMeta(MetaKey.sourceSHA256, try hash.value.get())
         writer.setMeta(MetaKey.sourceFormat, report.format.rawValue)
         writer.setMeta(MetaKey.vectorKind, "imported")
         try writer.finish()
         sink.progress.end()
-        return Summary(store: store, report: report, sourceSHA256: try hash.get(), seconds: System.now() - started)
+        return Summary(store: store, report: report, sourceSHA256: try hash.value.get(), seconds: System.now() - started)
     }
 
     /// Imports a fastText binary model: every word with its vector as fastText computes it

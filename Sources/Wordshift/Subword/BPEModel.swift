@@ -1,3 +1,4 @@
+import Synchronization
 /// A word-level BPE model: units (the initial characters, each also in an end-of-word form
 /// carrying `endOfWord`, plus every merged unit) and ranked merges. Encoding a word starts
 /// from its characters, the last one marked with `endOfWord`, and repeatedly merges the
@@ -16,8 +17,8 @@ public final class BPEModel: @unchecked Sendable {
     private var unitIDs: [String: Int32]
     /// (left id, right id) → (rank, merged id).
     private var mergeTable: [UInt64: (rank: Int32, id: Int32)] = [:]
-    private var cache: [String: [Int32]] = [:]
-    private let cacheLock = Mutex()
+    /// Segmentations already computed, shared by every thread that encodes with this model.
+    private let cache = Synchronization.Mutex<[String: [Int32]]>([:])
 
     /// A model of the initial `units` and ranked `merges`; `unknown` is added to the units when
     /// missing, and every merge adds its concatenation as a unit unless it is already one.
@@ -51,9 +52,7 @@ public final class BPEModel: @unchecked Sendable {
     /// Unit ids of one word (no spaces inside).
     public func encodeWord<S: StringProtocol>(_ word: S) -> [Int32] {
         let key = String(word)
-        cacheLock.lock()
-        if let hit = cache[key] { cacheLock.unlock(); return hit }
-        cacheLock.unlock()
+        if let hit = cache.withLock({ $0[key] }) { return hit }
         let unk = unitIDs[unknown] ?? 0
         let scalars = Array(key.unicodeScalars)
         var symbols: [Int32] = scalars.enumerated().map { i, s in
@@ -70,9 +69,7 @@ public final class BPEModel: @unchecked Sendable {
             symbols[b.pos] = b.id
             symbols.remove(at: b.pos + 1)
         }
-        cacheLock.lock()
-        if cache.count < 1_000_000 { cache[key] = symbols }
-        cacheLock.unlock()
+        cache.withLock { if $0.count < 1_000_000 { $0[key] = symbols } }
         return symbols
     }
 
@@ -82,17 +79,4 @@ public final class BPEModel: @unchecked Sendable {
         PreTokenizer.forEachWord(text) { w in out += encodeWord(w).map { units[Int($0)] } }
         return out
     }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A plain pthread mutex.
-final class Mutex: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func lock() { pthread_mutex_lock(&m) }
-    func unlock() { pthread_mutex_unlock(&m) }
 }

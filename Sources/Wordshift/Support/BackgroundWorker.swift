@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs jobs one after another on a background thread, at most `depth` queued, so that a
 /// producer (parsing) and a consumer (writing) overlap. The first error thrown by a job is
@@ -7,8 +8,8 @@ package final class BackgroundWorker: @unchecked Sendable {
     private let queue = DispatchQueue(label: "wordshift.background-worker")
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
-    private var failure: Error?
-    private let lock = DispatchSemaphore(value: 1)
+    /// The first error a job threw, owned by its lock.
+    private let failure = Synchronization.Mutex<(any Error)?>(nil)
 
     package init(depth: Int = 2) { slots = DispatchSemaphore(value: depth) }
 
@@ -20,7 +21,7 @@ package final class BackgroundWorker: @unchecked Sendable {
             defer { slots.signal() }
             if currentFailure() != nil { return }
             do { try job() } catch {
-                lock.wait(); if failure == nil { failure = error }; lock.signal()
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
     }
@@ -33,8 +34,5 @@ package final class BackgroundWorker: @unchecked Sendable {
 
     package func rethrow() throws { if let e = currentFailure() { throw e } }
 
-    private func currentFailure() -> Error? {
-        lock.wait(); defer { lock.signal() }
-        return failure
-    }
+    private func currentFailure() -> Error? { failure.withLock { $0 } }
 }

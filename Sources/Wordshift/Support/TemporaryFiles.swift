@@ -4,31 +4,16 @@ import Glibc
 
 /// Paths of temporary files that must not outlive the process: store files under
 /// construction, co-occurrence spill runs. They are removed on success and failure by their
-/// owners, and on SIGINT/SIGTERM by the handler installed here.
+/// owners, and on SIGINT/SIGTERM/SIGHUP by `SignalCleanup`.
 package enum TemporaryFiles {
-    nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 4096)
-    nonisolated(unsafe) private static var lock = pthread_mutex_t()
-    nonisolated(unsafe) private static var installed = false
-
-    /// Registers `path`; returns a token for `unregister`.
-    @discardableResult
-    package static func register(_ path: String) -> Int {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        if !installed { installHandlers(); installed = true }
-        for i in 0..<paths.count where paths[i] == nil {
-            paths[i] = strdup(path)
-            return i
-        }
-        return -1
+    /// Registers `path`: it is removed on SIGINT/SIGTERM/SIGHUP until it is unregistered
+    /// (`SignalCleanup`: async-signal-safe, no limit on the number of files).
+    package static func register(_ path: String) {
+        SignalCleanup.add(path)
     }
 
     package static func unregister(_ path: String) {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        for i in 0..<paths.count {
-            if let p = paths[i], strcmp(p, path) == 0 { free(p); paths[i] = nil }
-        }
+        SignalCleanup.remove(path)
     }
 
     /// Renames a finished temporary file over its destination (atomic on one file system)
@@ -42,15 +27,5 @@ package enum TemporaryFiles {
     package static func remove(_ path: String) {
         unlink(path)
         unregister(path)
-    }
-
-    private static func installHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { sig in
-            for p in TemporaryFiles.paths { if let p { unlink(p) } }
-            signal(sig, SIG_DFL)
-            raise(sig)
-        }
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
     }
 }

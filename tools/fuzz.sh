@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Fuzzing campaigns for Wordshift's readers (issue 12 §9).
+#
+#   tools/fuzz.sh [--runs N] [--max-time SECONDS] [--jobs N] TARGET...   (or: all)
+#   tools/fuzz.sh --list
+#
+# Builds the fuzzing binary (release, libFuzzer + AddressSanitizer, scratch path .build/fuzz),
+# makes seed inputs from the real files under corpora/data (and small files made from them with
+# the CLI: vocab.txt, cooccurrence.bin, tokenizer.json, stores), then runs libFuzzer per target:
+#   -timeout=1            an input taking more than a second is a finding
+#   -malloc_limit_mb=256  one allocation above 256 MB is a finding (inputs are at most 128 KB)
+#   -rss_limit_mb=2048    resident memory (AddressSanitizer's own overhead included)
+# The corpus grows in bench-out/fuzz/corpus/TARGET (rerunning resumes from it); findings go to
+# bench-out/fuzz/findings/TARGET; one log per run in bench-out/fuzz/logs. Each run ends with a
+# line `fuzz TARGET runs=… seconds=… findings=…` (also appended to bench-out/fuzz/runs.tsv).
+#
+# A finding is fixed in the reader, then its input is kept as a regression test in
+# Tests/WordshiftTests/Fixtures/fuzz/TARGET/ (FuzzRegressionTests replays every file there).
+# Not run in CI (too slow for 2 cores); CI replays the kept inputs through `swift test`.
+# Environment: WORDSHIFT=path of a built `wordshift` (else it is built) for the seeds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGETS=(word2vec-text word2vec-binary glove-text fasttext-bin gzip vocab cooccurrence tokenizer-json labeled-tsv store)
+runs=1000000; max_time=540; jobs=1; selected=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --max-time) max_time="$2"; shift 2 ;;
+        --jobs) jobs="$2"; shift 2 ;;
+        --list) printf '%s\n' "${TARGETS[@]}"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        all) selected=("${TARGETS[@]}"); shift ;;
+        -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) ok=0; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && ok=1; done
+           [ $ok = 1 ] || { echo "unknown target $1; targets: ${TARGETS[*]}" >&2; exit 2; }
+           selected+=("$1"); shift ;;
+    esac
+done
+[ ${#selected[@]} -gt 0 ] || { echo "name a target (or all); see --help" >&2; exit 2; }
+[ -d corpora/data/vectors ] || { echo "corpora/data is missing: run tools/fetch-data.sh first" >&2; exit 1; }
+
+out=bench-out/fuzz
+mkdir -p "$out/seeds" "$out/corpus" "$out/findings" "$out/logs"
+
+# 1. The fuzzing binary.
+swift build -c release --product wordshift-fuzz --scratch-path .build/fuzz \
+    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING >"$out/logs/build.log" 2>&1 \
+    || { tail -20 "$out/logs/build.log"; echo "fuzz build failed" >&2; exit 1; }
+fuzzer=$(swift build -c release --scratch-path .build/fuzz --show-bin-path)/wordshift-fuzz
+
+# 2. Seeds: real files, cut to the maximum input length; derived files made with the CLI.
+data=corpora/data
+seed() { # seed TARGET NAME < bytes
+    mkdir -p "$out/seeds/$1"; cat >"$out/seeds/$1/$2"
+}
+make_seeds() {
+    local t=$1
+    [ -n "$(ls -A "$out/seeds/$t" 2>/dev/null)" ] && return 0
+    case "$t" in
+        word2vec-text)
+            for f in "$data"/vectors/word2vec-text/*; do head -c 16384 "$f" | seed "$t" "$(basename "$f")"; done ;;
+        word2vec-binary)
+            for f in "$data"/vectors/word2vec-binary/*; do head -c 16384 "$f" | seed "$t" "$(basename "$f")"; done ;;
+        glove-text)
+            head -c 16384 "$data/vectors/glove-text/test_glove.txt" | seed "$t" test_glove.txt ;;
+        fasttext-bin)
+            seed "$t" crime-and-punishment.bin <"$data/vectors/fasttext-binary/crime-and-punishment.bin" ;;
+        gzip)
+            for f in pretrained.vec toy-model.vec; do gzip -9nc "$data/vectors/word2vec-text/$f" | seed "$t" "$f.gz"; done
+            head -c 8192 "$data/vectors/glove-text/test_glove.txt" | gzip -9nc | seed "$t" test_glove.txt.gz
+            head -c 16384 "$data/reviews/movie-unlabeled.txt.gz" | seed "$t" movie-unlabeled-cut.gz ;;
+        vocab|cooccurrence)
+            local w; w=$(wordshift_bin); local tmp; tmp=$(mktemp -d)
+            head -c 200000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
+            "$w" train vocab --corpus "$tmp/c.txt" --max-vocab 1000 --out "$tmp/vocab.txt" --quiet
+            head -c 8192 "$tmp/vocab.txt" | seed vocab vocab.txt
+            "$w" train cooccur --corpus "$tmp/c.txt" --vocab "$tmp/vocab.txt" --out "$tmp/cooc.bin" --quiet
+            head -c 16384 "$tmp/cooc.bin" | seed cooccurrence cooccurrence.bin
+            rm -rf "$tmp" ;;
+        tokenizer-json)
+            local w; w=$(wordshift_bin); local tmp; tmp=$(mktemp -d)
+            head -c 100000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
+            "$w" subword train --corpus "$tmp/c.txt" --vocab-size 300 --out "$tmp/tokenizer.json" --quiet
+            head -c 65536 "$tmp/tokenizer.json" | seed "$t" tokenizer.json
+            rm -rf "$tmp" ;;
+        labeled-tsv)
+            for f in "$data"/reviews/*.tsv; do head -n 20 "$f" | head -c 16384 | seed "$t" "$(basename "$f")"; done ;;
+        store)
+            local w; w=$(wordshift_bin); local tmp; tmp=$(mktemp -d)
+            "$w" import "$data/vectors/word2vec-text/toy-model.vec" --out "$tmp/plain.sqlite" --quiet
+            cp "$tmp/plain.sqlite" "$out/seeds/store/plain.sqlite" 2>/dev/null || { mkdir -p "$out/seeds/store"; cp "$tmp/plain.sqlite" "$out/seeds/store/plain.sqlite"; }
+            head -c 50000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
+            cp "$tmp/plain.sqlite" "$tmp/bpe.sqlite"
+            "$w" subword train --corpus "$tmp/c.txt" --vocab-size 100 --out "$tmp/bpe.sqlite" --quiet
+            cp "$tmp/bpe.sqlite" "$out/seeds/store/bpe.sqlite"
+            cp "$tmp/plain.sqlite" "$tmp/ngrams.sqlite"
+            "$w" subword fit "$tmp/ngrams.sqlite" --buckets 64 --epochs 1 --quiet
+            cp "$tmp/ngrams.sqlite" "$out/seeds/store/ngrams.sqlite"
+            cp "$tmp/plain.sqlite" "$tmp/head.sqlite"
+            head -n 40 "$data/reviews/restaurant-yelp-sentences.tsv" >"$tmp/train.tsv"
+            "$w" classify train "$tmp/head.sqlite" --train "$tmp/train.tsv" --name h --epochs 1 --threads 1 --quiet
+            cp "$tmp/head.sqlite" "$out/seeds/store/head.sqlite"
+            rm -rf "$tmp" ;;
+    esac
+}
+wordshift_bin() {
+    if [ -n "${WORDSHIFT:-}" ]; then echo "$WORDSHIFT"; return; fi
+    swift build --product wordshift >"$out/logs/build-cli.log" 2>&1 || { tail -20 "$out/logs/build-cli.log" >&2; exit 1; }
+    echo "$(swift build --show-bin-path)/wordshift"
+}
+
+max_len() {
+    case "$1" in
+        store) echo 131072 ;;
+        fasttext-bin|tokenizer-json) echo 65536 ;;
+        *) echo 16384 ;;
+    esac
+}
+
+# 3. The campaigns, one target after another.
+for t in "${selected[@]}"; do
+    make_seeds "$t"
+    mkdir -p "$out/corpus/$t" "$out/findings/$t"
+    log="$out/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log"
+    started=$(date +%s)
+    set +e
+    WORDSHIFT_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=0 "$fuzzer" \
+        "$out/corpus/$t" "$out/seeds/$t" \
+        -runs="$runs" -max_total_time="$max_time" -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=256 \
+        -max_len="$(max_len "$t")" -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+        -artifact_prefix="$out/findings/$t/" >"$log" 2>&1
+    status=$?
+    set -e
+    seconds=$(( $(date +%s) - started ))
+    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
+    findings=$(find "$out/findings/$t" -type f | wc -l)
+    echo "fuzz $t runs=${execs:-?} seconds=$seconds findings=$findings status=$status log=$log"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-?}" "$seconds" "$findings" "$status" >>"$out/runs.tsv"
+done
