@@ -44,8 +44,12 @@ out=bench-out/fuzz
 mkdir -p "$out/seeds" "$out/corpus" "$out/findings" "$out/logs"
 
 # 1. The fuzzing binary.
+# SwiftPM's --sanitize=fuzzer instruments the executable's own module only: the library's Swift
+# and C code get coverage instrumentation through -Xswiftc / -Xcc.
 swift build -c release --product wordshift-fuzz --scratch-path .build/fuzz \
-    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING >"$out/logs/build.log" 2>&1 \
+    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
+    -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address -Xcc -fsanitize=fuzzer-no-link \
+    >"$out/logs/build.log" 2>&1 \
     || { tail -20 "$out/logs/build.log"; echo "fuzz build failed" >&2; exit 1; }
 fuzzer=$(swift build -c release --scratch-path .build/fuzz --show-bin-path)/wordshift-fuzz
 
@@ -124,11 +128,13 @@ for t in "${selected[@]}"; do
     mkdir -p "$out/corpus/$t" "$out/findings/$t"
     log="$out/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log"
     started=$(date +%s)
+    parallel=""
+    [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
     set +e
     WORDSHIFT_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=0 "$fuzzer" \
         "$out/corpus/$t" "$out/seeds/$t" \
         -runs="$runs" -max_total_time="$max_time" -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=256 \
-        -max_len="$(max_len "$t")" -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+        -max_len="$(max_len "$t")" $parallel -print_final_stats=1 \
         -artifact_prefix="$out/findings/$t/" >"$log" 2>&1
     status=$?
     set -e
