@@ -15,7 +15,15 @@ enum ChildProcess {
         var stderr: String
         var peakRSSBytes: Int
         var seconds: Double
+        /// This (test) process's own peak RSS when it spawned the child. posix_spawn shares the
+        /// parent's memory until exec, and Linux records that memory's high-water mark in the
+        /// child's peak: a child's figure up to this value may be the test runner's, not its own.
+        var inheritedRSSBytes = 0
         var crashed: Bool { signal != nil }
+
+        /// Whether the child's own peak RSS stayed below `limit` (as far as wait4 can tell: a
+        /// figure no larger than the inherited one says the child never went past the runner's).
+        func peakRSSBelow(_ limit: Int) -> Bool { peakRSSBytes < limit || peakRSSBytes <= inheritedRSSBytes }
     }
 
     /// Runs `wordshift args…` in `directory` with `stdin` (a file path) as standard input.
@@ -38,6 +46,9 @@ enum ChildProcess {
         var cArgs = command.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
+        var own = rusage()
+        getrusage(RUSAGE_SELF, &own)
+        let inherited = Int(own.ru_maxrss) * 1024
         let started = Date()
         let rc = posix_spawn(&pid, command[0], &actions, nil, &cArgs, environ)
         guard rc == 0 else {
@@ -51,6 +62,7 @@ enum ChildProcess {
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         let signaled = (status & 0x7F) != 0 && (status & 0x7F) != 0x7F
         return Result(status: signaled ? -1 : (status >> 8) & 0xFF, signal: signaled ? status & 0x7F : nil,
-                      stdout: out, stderr: err, peakRSSBytes: Int(usage.ru_maxrss) * 1024, seconds: seconds)
+                      stdout: out, stderr: err, peakRSSBytes: Int(usage.ru_maxrss) * 1024, seconds: seconds,
+                      inheritedRSSBytes: inherited)
     }
 }
