@@ -32,9 +32,15 @@ static void dot_i8_avx2(const int8_t *rows, size_t count, size_t stride, const i
 }
 
 int ckernels_has_avx2(void) {
+    /* Read and written by every searching thread: atomic (a plain int is a data race, TSan). */
     static int cached = -1;
-    if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx2") ? 1 : 0; }
-    return cached;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
 }
 
 void ckernels_dot_i8(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out) {

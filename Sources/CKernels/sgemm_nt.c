@@ -105,14 +105,17 @@ static void pack_panels(const float *m, size_t ld, size_t count, size_t k0, size
 }
 
 static int simd_level(void) {
+    /* Shared by every thread: atomic (a plain int is a data race, TSan). */
     static int cached = -1;
-    if (cached < 0) {
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f")) cached = 2;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) cached = 1;
-        else cached = 0;
+        if (__builtin_cpu_supports("avx512f")) v = 2;
+        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v = 1;
+        else v = 0;
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
     }
-    return cached;
+    return v;
 }
 
 int ckernels_sgemm_level(void) { return simd_level(); }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Wordshift
 import WordshiftFuzzTargets
 
@@ -132,7 +131,7 @@ check("thread", "word queries from 4 threads on one WordVectors") {
     let vectors = try WordVectors.load(store: VectorStore(path: store))
     let words = try VectorStore(path: store).loadWords().words
     try require(words.count > 4, "toy model has \(words.count) words")
-    let failures = Synchronization.Mutex(0)
+    let failures = Locked(0)
     DispatchQueue.concurrentPerform(iterations: 4) { t in
         for i in 0..<50 {
             let w = words[(t * 50 + i) % words.count]

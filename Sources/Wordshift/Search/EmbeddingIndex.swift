@@ -1,4 +1,3 @@
-import Synchronization
 /// Unit-length vectors in one contiguous row-major buffer, ready for cosine search.
 /// Row `i` belongs to `words[i]`; `norms[i]` is the length of the original vector.
 public final class EmbeddingIndex: @unchecked Sendable {
@@ -16,7 +15,7 @@ public final class EmbeddingIndex: @unchecked Sendable {
     public private(set) var ids: [String: Int32] = [:]
     /// The int8 first-pass copy for single queries, built on first use (large indexes only).
     /// The int8 copy, built by the first query that needs it (under the lock, once).
-    private let quantizedRows = Synchronization.Mutex<QuantizedRows?>(nil)
+    private let quantizedRows = Locked<QuantizedRows?>(nil)
     /// Indexes at least this large answer single queries through `QuantizedRows`.
     static let quantizedThreshold = 50_000
 

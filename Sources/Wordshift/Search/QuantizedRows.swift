@@ -1,5 +1,4 @@
 import CKernels
-import Synchronization
 
 /// An int8 copy of the unit matrix (per-row scale, rows padded to 32 bytes) for a first,
 /// 4×-cheaper pass over memory. Every approximate score comes with a proven error bound, so a
@@ -71,8 +70,8 @@ final class QuantizedRows: @unchecked Sendable {
         let parts = max(1, threads)
         // Each worker keeps its k best lower bounds and every row whose upper bound reached its
         // running k-th lower bound: a superset of the rows that can reach the global one.
-        // Workers hand their results over once, under a lock that owns them.
-        let results = Synchronization.Mutex(WorkerResults(parts: parts, want: want))
+        // Workers hand their results over once, under a lock that owns them (`Locked`).
+        let results = Locked(WorkerResults(parts: parts, want: want))
         let codes = SharedPointer(self.codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
         let half = SharedPointer(halfAbsSums.baseAddress!)
         let st = stride

@@ -1,4 +1,3 @@
-import Synchronization
 /// A word-level BPE model: units (the initial characters, each also in an end-of-word form
 /// carrying `endOfWord`, plus every merged unit) and ranked merges. Encoding a word starts
 /// from its characters, the last one marked with `endOfWord`, and repeatedly merges the
@@ -18,7 +17,7 @@ public final class BPEModel: @unchecked Sendable {
     /// (left id, right id) → (rank, merged id).
     private var mergeTable: [UInt64: (rank: Int32, id: Int32)] = [:]
     /// Segmentations already computed, shared by every thread that encodes with this model.
-    private let cache = Synchronization.Mutex<[String: [Int32]]>([:])
+    private let cache = Locked<[String: [Int32]]>([:])
 
     /// A model of the initial `units` and ranked `merges`; `unknown` is added to the units when
     /// missing, and every merge adds its concatenation as a unit unless it is already one.

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Runs jobs one after another on a background thread, at most `depth` queued, so that a
 /// producer (parsing) and a consumer (writing) overlap. The first error thrown by a job is
@@ -9,7 +8,7 @@ package final class BackgroundWorker: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
     /// The first error a job threw, owned by its lock.
-    private let failure = Synchronization.Mutex<(any Error)?>(nil)
+    private let failure = Locked<(any Error)?>(nil)
 
     package init(depth: Int = 2) { slots = DispatchSemaphore(value: depth) }
 

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// One report from long-running library work.
 ///
@@ -64,7 +63,7 @@ package final class ProgressReporter: Sendable {
     }
 
     private let handler: ProgressHandler?
-    private let state = Synchronization.Mutex(State())
+    private let state = Locked(State())
     /// Minimum seconds between two `.advance` events.
     private let interval: Double
 

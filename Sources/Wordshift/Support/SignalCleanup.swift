@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CSignalCleanup
-import Synchronization
 
 /// Paths that SIGINT, SIGTERM and SIGHUP remove before the process dies (the temporary files
 /// `TemporaryFiles` registers).
@@ -10,7 +9,7 @@ import Synchronization
 /// The handler is async-signal-safe: it runs in C over a table of atomic pointers
 /// (CSignalCleanup), allocates nothing, takes no lock and never touches Swift state. This side
 /// owns the bookkeeping (which slot holds which path, which slots are free) under one
-/// `Synchronization.Mutex`, allocates every copy and chunk before publishing it, and frees a copy
+/// lock (`Locked`), allocates every copy and chunk before publishing it, and frees a copy
 /// only after taking it back out of the table. The table grows in chunks and never drops a
 /// registration; it only fails the way every Swift allocation does, when memory runs out.
 package enum SignalCleanup {
@@ -21,7 +20,7 @@ package enum SignalCleanup {
         var installed = false
     }
 
-    private static let book = Synchronization.Mutex(Book())
+    private static let book = Locked(Book())
 
     /// Removes `path` on a fatal signal until `remove(path)` (a path added twice needs two removes).
     package static func add(_ path: String) {

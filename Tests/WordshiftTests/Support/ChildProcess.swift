@@ -47,7 +47,7 @@ enum ChildProcess {
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
         var own = rusage()
-        getrusage(RUSAGE_SELF, &own)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &own)
         let inherited = Int(own.ru_maxrss) * 1024
         let started = Date()
         let rc = posix_spawn(&pid, command[0], &actions, nil, &cArgs, environ)
