@@ -152,13 +152,21 @@ public enum EmbeddingAdaptation {
         let quota = LabelPrior.quotas(goal, total: n)
         if L == 2 {
             // Two classes: one margin; the quota[1] documents with the largest margin are class 1.
+            // Ties at the cut are broken by document order, so the quota holds exactly.
             var margin = (0..<n).map { total[$0 * 2 + 1] - total[$0 * 2] }
-            let sorted = margin.sorted()
+            let ranked = (0..<n).sorted { margin[$0] != margin[$1] ? margin[$0] > margin[$1] : $0 < $1 }
+            let q = min(max(0, quota[1]), n)
             let cut: Double
-            if quota[1] <= 0 { cut = (sorted.last ?? 0) + 1 }
-            else if quota[1] >= n { cut = (sorted.first ?? 0) - 1 }
-            else { cut = (sorted[n - quota[1] - 1] + sorted[n - quota[1]]) / 2 }
-            for i in 0..<n { margin[i] -= cut; total[i * 2] = -margin[i] / 2; total[i * 2 + 1] = margin[i] / 2 }
+            if q <= 0 { cut = (margin.max() ?? 0) + 1 }
+            else if q >= n { cut = (margin.min() ?? 0) - 1 }
+            else { cut = (margin[ranked[q - 1]] + margin[ranked[q]]) / 2 }
+            var positive = [Bool](repeating: false, count: n)
+            for i in ranked.prefix(q) { positive[i] = true }
+            for i in 0..<n {
+                var m = margin[i] - cut
+                if positive[i] && m <= 0 { m = 1e-12 } else if !positive[i] && m >= 0 { m = -1e-12 }
+                margin[i] = m; total[i * 2] = -m / 2; total[i * 2 + 1] = m / 2
+            }
         } else {
             // Start from the per-class medians, then move each column's offset until the
             // argmax counts meet the quotas (or stop changing).

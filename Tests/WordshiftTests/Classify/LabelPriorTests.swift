@@ -88,27 +88,31 @@ import Testing
     }
 
     /// On an imbalanced target (75% positive) pseudo-labels follow the estimated prior, not a
-    /// median cut; told the target is balanced, they split half and half.
+    /// median cut; told the target is balanced, they split half and half. The head's
+    /// probabilities are calibrated first (temperature on held-out labeled source data), as EM needs.
     @Test func pseudoLabelsFollowAnImbalancedTarget() throws {
         let dir = TestData.scratchDirectory()
         let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
-        let cfg = ClassifyFixtures.config(index, threads: 1, epochs: 3)
+        let cfg = ClassifyFixtures.config(index, threads: 1, epochs: 10)
         let head = try Classifier.train(index: index, train: ClassifyFixtures.toyData(400), config: cfg).head
+        let held = ClassifyFixtures.toyData(200, seed: 4)
+        let t = LabelPrior.temperature(probabilities: head.probabilities(held.texts, threads: 1), classes: 2, gold: held.labelIDs)
+        let scorer: EmbeddingAdaptation.Scorer = { LabelPrior.scaled(probabilities: head.probabilities($0, threads: 1), classes: 2, temperature: t) }
         let all = ClassifyFixtures.toyData(600, seed: 21)
-        let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 6 == 0 })
+        let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 3 == 0 })
         let truth = Double(target.labelCounts[1]) / Double(target.count)
-        let result = try EmbeddingAdaptation.ensemblePseudoLabels(
-            scorers: [{ head.probabilities($0, threads: 1) }], labels: head.labels, target: target.texts, fraction: 1)
+        #expect(abs(truth - 0.75) < 0.01)
+        let result = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
         #expect(result.estimated)
-        #expect(abs(result.prior[1] - truth) < 0.05, "estimated \(result.prior[1]), true \(truth)")
+        #expect(abs(result.prior[1] - truth) < 0.05, "estimated \(result.prior[1]), true \(truth), temperature \(t)")
         let counts = result.data.labelCounts
         #expect(abs(Double(counts[1]) / Double(target.count) - truth) < 0.05, "\(counts)")
-        let balanced = try EmbeddingAdaptation.ensemblePseudoLabels(
-            scorers: [{ head.probabilities($0, threads: 1) }], labels: head.labels, target: target.texts, fraction: 1, prior: [1, 1])
+        let balanced = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts,
+                                                                    fraction: 1, prior: [1, 1])
         #expect(!balanced.estimated && balanced.data.labelCounts == [target.count / 2, target.count - target.count / 2])
         #expect(throws: WordshiftError.self) {
-            try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [{ head.probabilities($0, threads: 1) }], labels: head.labels,
-                                                         target: target.texts, fraction: 1, prior: [1, 1, 1])
+            try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1,
+                                                         prior: [1, 1, 1])
         }
     }
 
