@@ -37,6 +37,11 @@ def main(paths):
             cells += [f"{statistics.mean(a):.1f} ± {sd:.1f}", f"{statistics.mean(f1[(n, t)]):.1f}", f"{gap:.0f}%"]
         print("| " + " | ".join(cells) + " |")
     print(f"\n{len(reports)} reports: " + ", ".join(paths))
+    # Label-free diagnostics and choices each run wrote (estimated prior, reverse validation,
+    # few-shot anchor), one line per report.
+    for p, rep in zip(paths, reports):
+        for note in rep.get("notes", []):
+            print(f"- {p.split('/')[-1]}: {note}")
 
 
 if __name__ == "__main__":

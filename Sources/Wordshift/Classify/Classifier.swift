@@ -66,10 +66,27 @@ public enum Classifier {
                        labels: [Int](repeating: -1, count: extra.unlabeled.count), domain: 1)
         }
         let model = ClassifierModel(config: config, labelCount: labels.count, vectors: index)
-        model.markTouched(set.docs)
-        model.initialiseTrainable(seed: config.seed)
+        if let start = config.warmStart {
+            // Few-shot fine-tuning: every parameter starts where the given head ended.
+            guard start.labels == labels else {
+                throw WordshiftError.invalidArgument("the warm-start head has labels \(start.labels.joined(separator: ", ")); "
+                    + "the training data has \(labels.joined(separator: ", ")): they must be the same, in the same order")
+            }
+            guard model.sameLayout(as: start.model) else {
+                throw WordshiftError.invalidArgument("the warm-start head has another feature layout (store rows, buckets, n-grams, "
+                    + "dimension or hidden units) than this training; train with the head's own configuration")
+            }
+            let copied = start.model.touched
+            model.copy(from: start.model)
+            model.markTouched(set.docs)
+            model.initialiseTrainable(seed: config.seed, except: copied)
+        } else {
+            model.markTouched(set.docs)
+            model.initialiseTrainable(seed: config.seed)
+        }
         let validDocs = validPart.map { EncodedDocs.encode($0.texts, config: config.features, lookup: lookup, threads: threads) }
-        let trainer = HogwildTrainer(adversarialWeight: extra.adversarialWeight, progress: progress)
+        var trainer = HogwildTrainer(adversarialWeight: extra.adversarialWeight, progress: progress)
+        if let start = config.warmStart, config.anchorWeight > 0 { trainer.anchor = (start.model, config.anchorWeight) }
         let report = trainer.train(model, on: set, valid: validDocs.flatMap { d in validPart.map { (d, $0.labelIDs) } })
         let head = ClassifierHead(labels: labels, model: model, vectors: index)
         guard head.parameters().allSatisfy({ $0.floats.allSatisfy(\.isFinite) }) else {

@@ -22,12 +22,21 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
     public var patience: Int
     /// Weight each class by N / (classes × count) (handles imbalance).
     public var balanceClasses: Bool
+    /// Start from this head's parameters instead of fresh ones (few-shot fine-tuning of an
+    /// adapted head). It must have the same labels, in the same order, and the same feature
+    /// layout (store rows, buckets, n-grams, dimension, hidden units); `Classifier.train` refuses
+    /// others. Not saved with the head.
+    public var warmStart: ClassifierHead?
+    /// Strength of the L2 pull toward the `warmStart` parameters: each update also moves every
+    /// parameter it touches by lr · anchorWeight · (start − current). 0: plain fine-tuning.
+    public var anchorWeight: Float
 
     /// A configuration with fastText-like defaults: 5 epochs, learning rate 0.1, no hidden layer,
     /// trainable vectors, 5% held out for early stopping with patience 2, balanced classes, seed 1.
     public init(features: FeatureConfig, dimension: Int, hidden: Int = 0, freeze: Bool = false, epochs: Int = 5,
                 learningRate: Float = 0.1, threads: Int = Parallel.defaultThreads, seed: UInt64 = 1,
-                validFraction: Double = 0.05, patience: Int = 2, balanceClasses: Bool = true) {
+                validFraction: Double = 0.05, patience: Int = 2, balanceClasses: Bool = true,
+                warmStart: ClassifierHead? = nil, anchorWeight: Float = 0) {
         self.features = features
         self.dimension = dimension
         self.hidden = hidden
@@ -39,6 +48,55 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
         self.validFraction = validFraction
         self.patience = patience
         self.balanceClasses = balanceClasses
+        self.warmStart = warmStart
+        self.anchorWeight = anchorWeight
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case features, dimension, hidden, freeze, epochs, learningRate, threads, seed, validFraction, patience, balanceClasses
+        case anchorWeight
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        features = try c.decode(FeatureConfig.self, forKey: .features)
+        dimension = try c.decode(Int.self, forKey: .dimension)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        freeze = try c.decode(Bool.self, forKey: .freeze)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        threads = try c.decode(Int.self, forKey: .threads)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        validFraction = try c.decode(Double.self, forKey: .validFraction)
+        patience = try c.decode(Int.self, forKey: .patience)
+        balanceClasses = try c.decode(Bool.self, forKey: .balanceClasses)
+        // Heads saved before few-shot warm starts have no anchor weight.
+        anchorWeight = try c.decodeIfPresent(Float.self, forKey: .anchorWeight) ?? 0
+        warmStart = nil
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(features, forKey: .features)
+        try c.encode(dimension, forKey: .dimension)
+        try c.encode(hidden, forKey: .hidden)
+        try c.encode(freeze, forKey: .freeze)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(threads, forKey: .threads)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(validFraction, forKey: .validFraction)
+        try c.encode(patience, forKey: .patience)
+        try c.encode(balanceClasses, forKey: .balanceClasses)
+        if anchorWeight != 0 { try c.encode(anchorWeight, forKey: .anchorWeight) }
+    }
+
+    /// Equal settings; warm starts compare by identity.
+    public static func == (a: ClassifierConfig, b: ClassifierConfig) -> Bool {
+        a.features == b.features && a.dimension == b.dimension && a.hidden == b.hidden && a.freeze == b.freeze
+            && a.epochs == b.epochs && a.learningRate == b.learningRate && a.threads == b.threads && a.seed == b.seed
+            && a.validFraction == b.validFraction && a.patience == b.patience && a.balanceClasses == b.balanceClasses
+            && a.anchorWeight == b.anchorWeight && a.warmStart === b.warmStart
     }
 
     /// Longest word n-gram accepted.
@@ -61,6 +119,7 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
             throw bad("--buckets must be between 0 and \(Self.maximumBuckets)")
         }
         guard epochs >= 1 else { throw bad("--epochs must be at least 1") }
+        guard anchorWeight.isFinite, anchorWeight >= 0 else { throw bad("the anchor weight must be a finite number of at least 0") }
         guard learningRate.isFinite, learningRate > 0 else { throw bad("--lr must be a finite number greater than 0") }
         guard threads >= 1 else { throw bad("--threads must be at least 1") }
         guard validFraction.isFinite, validFraction >= 0, validFraction < 1 else {

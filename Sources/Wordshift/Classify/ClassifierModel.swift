@@ -61,15 +61,19 @@ package final class ClassifierModel: @unchecked Sendable {
 
     /// Random initial values for touched hashed rows and the hidden layer (seeded per row,
     /// so the result does not depend on thread count).
-    func initialiseTrainable(seed: UInt64) {
+    func initialiseTrainable(seed: UInt64) { initialiseTrainable(seed: seed, except: nil) }
+
+    /// `initialiseTrainable`, leaving the rows `except` marks (and, with `except`, the hidden
+    /// layer) as they are: a warm start keeps what it copied and initialises only new rows.
+    func initialiseTrainable(seed: UInt64, except: [Bool]?) {
         let d = dimension
         let scale = 1 / Float(d)
-        for r in config.features.storeCount..<rows where touched[r] {
+        for r in config.features.storeCount..<rows where touched[r] && !(except.map { r < $0.count && $0[r] } ?? false) {
             var rng = SeededRandom(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
             let p = input.baseAddress! + r * d
             for j in 0..<d { p[j] = (rng.nextUnitFloat() * 2 - 1) * scale }
         }
-        if config.hidden > 0 {
+        if config.hidden > 0 && except == nil {
             var rng = SeededRandom(seed: seed ^ 0xA5A5_5A5A)
             let s = (6 / Float(d + config.hidden)).squareRoot()
             for i in 0..<w1.count { w1[i] = (rng.nextUnitFloat() * 2 - 1) * s }
@@ -157,6 +161,13 @@ package final class ClassifierModel: @unchecked Sendable {
             dst.baseAddress!.update(from: src.baseAddress!, count: min(dst.count, src.count))
         }
         touched = other.touched
+    }
+
+    /// True when `other` has this model's parameter shapes (labels, rows, dimension, hidden
+    /// units) and feature layout, so its parameters can seed this one.
+    func sameLayout(as other: ClassifierModel) -> Bool {
+        labelCount == other.labelCount && rows == other.rows && dimension == other.dimension
+            && config.hidden == other.config.hidden && config.features == other.config.features
     }
 
     /// A parameter copy of the same shape.

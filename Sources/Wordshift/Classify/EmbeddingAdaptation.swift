@@ -63,18 +63,14 @@ public enum EmbeddingAdaptation {
         return EmbeddingIndex(words: index.words, counts: index.counts, dimension: d, vectors: vectors)
     }
 
-    /// Pseudo-labels from several heads (same labels): each head's log-probabilities on `target`
-    /// are standardised per class over the target text and summed; every class column is then
-    /// centred on its median over the target text, so that no head's source-domain prior decides
-    /// (for two classes: the threshold is the median margin, i.e. a balanced target is assumed);
-    /// the `fraction` of documents with the largest margin (best minus second-best class),
-    /// the same number per class, get the best class.
-    public static func ensembleLabels(_ heads: [ClassifierHead], target: [String], fraction: Double, threads: Int) throws -> LabeledDataset {
+    /// Pseudo-labels from several heads (same labels): see `ensembleLabels(scorers:...)`.
+    public static func ensembleLabels(_ heads: [ClassifierHead], target: [String], fraction: Double, threads: Int,
+                                      prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
         guard let first = heads.first, heads.allSatisfy({ $0.labels == first.labels }) else {
             throw WordshiftError.invalidArgument("ensemble pseudo-labels need heads with the same labels")
         }
         return try ensembleLabels(scorers: heads.map { h in { h.probabilities($0, threads: threads) } }, labels: first.labels,
-                                  target: target, fraction: fraction)
+                                  target: target, fraction: fraction, prior: prior, trainingPrior: trainingPrior)
     }
 
     /// Class probabilities (rows of `labels.count`) for texts.
@@ -105,14 +101,45 @@ public enum EmbeddingAdaptation {
         }
     }
 
-    /// `ensembleLabels` over any probability sources with the given label names.
-    public static func ensembleLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double) throws -> LabeledDataset {
+    /// Pseudo-labels and the class prior their quotas follow.
+    public struct PseudoLabels: Sendable {
+        public var data: LabeledDataset
+        /// Share of the target text given to each class (before `fraction` keeps the most confident).
+        public var prior: [Double]
+        /// True when `prior` was estimated from the teachers (`LabelPrior.estimate`), false when given.
+        public var estimated: Bool
+    }
+
+    /// `ensembleLabels` over any probability sources with the given label names; the data only.
+    public static func ensembleLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double,
+                                      prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
+        try ensemblePseudoLabels(scorers: scorers, labels: labels, target: target, fraction: fraction,
+                                 prior: prior, trainingPrior: trainingPrior).data
+    }
+
+    /// Pseudo-labels from several probability sources (same labels). Each source's
+    /// log-probabilities on `target` are standardised per class over the target text and summed,
+    /// which ranks the documents; how many documents each class gets follows the class prior of
+    /// the target: `prior` when given, otherwise estimated without labels by EM
+    /// (`LabelPrior.estimate`) from the sources' mean posteriors, trained with `trainingPrior`
+    /// (nil: uniform, as `balanceClasses` heads are). For two classes the margin is cut at the
+    /// quantile that gives the positive class its share; with more classes one offset per class
+    /// column is found so that the best-class counts meet the quotas. Of each class, the
+    /// `fraction` with the largest margin (best minus second-best class) is kept.
+    public static func ensemblePseudoLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double,
+                                            prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> PseudoLabels {
         let L = labels.count, n = target.count
         guard L >= 2, n > 0, !scorers.isEmpty else { throw WordshiftError.emptyInput(path: "target", message: "no target text to pseudo-label") }
+        if let prior, prior.count != L { throw WordshiftError.invalidArgument("a prior of \(prior.count) classes for \(L) labels") }
+        if let trainingPrior, trainingPrior.count != L {
+            throw WordshiftError.invalidArgument("a training prior of \(trainingPrior.count) classes for \(L) labels")
+        }
         var total = [Double](repeating: 0, count: n * L)
+        var mean = [Float](repeating: 0, count: n * L)
         for scorer in scorers {
             let p = scorer(target)
             guard p.count == n * L else { throw WordshiftError.invalidArgument("a teacher gave \(p.count) probabilities for \(n) × \(L)") }
+            for k in 0..<(n * L) { mean[k] += p[k] / Float(scorers.count) }
             for c in 0..<L {
                 var col = (0..<n).map { Double(logf(max(p[$0 * L + c], 1e-12))) }
                 let mean = col.reduce(0, +) / Double(n)
@@ -120,16 +147,48 @@ public enum EmbeddingAdaptation {
                 for i in 0..<n { col[i] = (col[i] - mean) / max(sd, 1e-12); total[i * L + c] += col[i] }
             }
         }
+        let goal = prior.map(LabelPrior.normalised)
+            ?? LabelPrior.estimate(probabilities: mean, classes: L, trainingPrior: trainingPrior ?? LabelPrior.uniform(L))
+        let quota = LabelPrior.quotas(goal, total: n)
         if L == 2 {
-            // Two classes: one margin, thresholded at its median.
+            // Two classes: one margin; the quota[1] documents with the largest margin are class 1.
+            // Ties at the cut are broken by document order, so the quota holds exactly.
             var margin = (0..<n).map { total[$0 * 2 + 1] - total[$0 * 2] }
-            let median = margin.sorted()[n / 2]
-            for i in 0..<n { margin[i] -= median; total[i * 2] = -margin[i] / 2; total[i * 2 + 1] = margin[i] / 2 }
+            let ranked = (0..<n).sorted { margin[$0] != margin[$1] ? margin[$0] > margin[$1] : $0 < $1 }
+            let q = min(max(0, quota[1]), n)
+            let cut: Double
+            if q <= 0 { cut = (margin.max() ?? 0) + 1 }
+            else if q >= n { cut = (margin.min() ?? 0) - 1 }
+            else { cut = (margin[ranked[q - 1]] + margin[ranked[q]]) / 2 }
+            var positive = [Bool](repeating: false, count: n)
+            for i in ranked.prefix(q) { positive[i] = true }
+            for i in 0..<n {
+                var m = margin[i] - cut
+                if positive[i] && m <= 0 { m = 1e-12 } else if !positive[i] && m >= 0 { m = -1e-12 }
+                margin[i] = m; total[i * 2] = -m / 2; total[i * 2 + 1] = m / 2
+            }
         } else {
+            // Start from the per-class medians, then move each column's offset until the
+            // argmax counts meet the quotas (or stop changing).
             for c in 0..<L {
                 let median = (0..<n).map { total[$0 * L + c] }.sorted()[n / 2]
                 for i in 0..<n { total[i * L + c] -= median }
             }
+            var offset = [Double](repeating: 0, count: L)
+            for _ in 0..<200 {
+                var counts = [Int](repeating: 0, count: L)
+                for i in 0..<n {
+                    var best = 0
+                    for c in 1..<L where total[i * L + c] + offset[c] > total[i * L + best] + offset[best] { best = c }
+                    counts[best] += 1
+                }
+                if counts == quota { break }
+                for c in 0..<L {
+                    let want = max(1, quota[c]), have = max(1, counts[c])
+                    offset[c] += 0.5 * log(Double(want) / Double(have))
+                }
+            }
+            for i in 0..<n { for c in 0..<L { total[i * L + c] += offset[c] } }
         }
         var byClass = [[(Double, Int)]](repeating: [], count: L)
         for i in 0..<n {
@@ -138,14 +197,16 @@ public enum EmbeddingAdaptation {
             for c in 0..<L where c != best && (second < 0 || total[i * L + c] > total[i * L + second]) { second = c }
             byClass[best].append((total[i * L + best] - total[i * L + max(0, second)], i))
         }
-        let per = max(1, Int(Double(n) * min(1, max(0, fraction))) / L)
+        let share = min(1, max(0, fraction))
         var chosen: [(Int, Int)] = []
         for c in 0..<L {
-            chosen += byClass[c].sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(per).map { ($0.1, c) }
+            let keep = share >= 1 ? byClass[c].count : max(1, Int(Double(byClass[c].count) * share))
+            chosen += byClass[c].sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(keep).map { ($0.1, c) }
         }
         chosen.sort { $0.0 < $1.0 }
-        return LabeledDataset(labels: labels, texts: chosen.map { target[$0.0] }, labelIDs: chosen.map(\.1),
-                              source: "ensemble pseudo-labels")
+        let data = LabeledDataset(labels: labels, texts: chosen.map { target[$0.0] }, labelIDs: chosen.map(\.1),
+                                  source: "ensemble pseudo-labels")
+        return PseudoLabels(data: data, prior: goal, estimated: prior == nil)
     }
 
     /// Iterated self-training: each round pseudo-labels the most confident share of `target`

@@ -20,6 +20,8 @@ public struct HogwildTrainer {
     public var adversarialWeight: Float = 0
     /// Receives a "training" stage counted in examples.
     public var progress: ProgressHandler?
+    /// Parameters to pull toward and the pull's weight (L2 toward a warm start); never written.
+    package var anchor: (model: ClassifierModel, weight: Float)?
 
     /// A trainer; `adversarialWeight` above 0 adds the domain classifier, `progress` receives a
     /// "training" stage.
@@ -50,7 +52,7 @@ public struct HogwildTrainer {
                     let orderPtr = UncheckedBox(ob), rowsPtr = UncheckedBox(rb)
                     Parallel.run(threads: threads) { w in
                         let lo = n * w / threads, hi = n * (w + 1) / threads
-                        var step = Worker(model: model, adversarialWeight: adversarialWeight)
+                        var step = Worker(model: model, adversarialWeight: adversarialWeight, anchor: anchor)
                         defer { step.release() }
                         for k in lo..<hi {
                             let i = orderPtr.value[k]
@@ -102,11 +104,16 @@ enum ArgMax {
 struct Worker {
     let model: ClassifierModel
     let adversarialWeight: Float
+    let anchor: ClassifierModel?
+    let anchorWeight: Float
     let x, gx, z, gz, p: UnsafeMutablePointer<Float>
 
-    init(model: ClassifierModel, adversarialWeight: Float) {
+    init(model: ClassifierModel, adversarialWeight: Float, anchor: (model: ClassifierModel, weight: Float)? = nil) {
         self.model = model
         self.adversarialWeight = adversarialWeight
+        // Only an anchor of the same shapes can be pulled toward (Classifier.train checks it).
+        self.anchor = anchor.flatMap { $0.model.sameLayout(as: model) ? $0.model : nil }
+        self.anchorWeight = anchor?.weight ?? 0
         let d = model.dimension, h = max(1, model.config.hidden)
         x = .allocate(capacity: d); gx = .allocate(capacity: d)
         z = .allocate(capacity: h); gz = .allocate(capacity: h)
@@ -166,6 +173,24 @@ struct Worker {
         let base = m.input.baseAddress!
         for r in doc where Int(r) >= first && Int(r) < m.rows {
             DenseKernels.add(gx, base + Int(r) * d, d)
+        }
+        if let a = anchor, label >= 0 && label < L {
+            // L2 pull toward the warm start on every parameter this example touched:
+            // θ += lr · weight · (θ₀ − θ); the step is capped at the full distance.
+            let k = min(1, lr * anchorWeight * weight)
+            @inline(__always) func pull(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+                for j in 0..<n { dst[j] += k * (src[j] - dst[j]) }
+            }
+            pull(m.w2.baseAddress!, a.w2.baseAddress!, L * m.width)
+            pull(m.b2.baseAddress!, a.b2.baseAddress!, L)
+            if h > 0 {
+                pull(m.w1.baseAddress!, a.w1.baseAddress!, h * d)
+                pull(m.b1.baseAddress!, a.b1.baseAddress!, h)
+            }
+            let anchorBase = a.input.baseAddress!
+            for r in doc where Int(r) >= first && Int(r) < m.rows {
+                pull(base + Int(r) * d, anchorBase + Int(r) * d, d)
+            }
         }
     }
 }

@@ -2,9 +2,10 @@ import Testing
 @testable import Wordshift
 
 @Suite struct ClassifyEmbeddingAdaptationTests {
-    /// A head trained on data that is 85% positive labels a balanced target half and half, and
-    /// mostly right, once its margins are centred on the target median.
-    @Test func ensembleLabelsAreClassBalancedAndMostlyRight() throws {
+    /// A head trained on data that is 85% positive (no class weights) labels a balanced target
+    /// about half and half, and mostly right, once told its training prior (the target prior is
+    /// then estimated by EM) — and exactly half and half when told the target is balanced.
+    @Test func ensembleLabelsFollowTheTargetPriorAndAreMostlyRight() throws {
         let dir = TestData.scratchDirectory()
         let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
         let all = ClassifyFixtures.toyData(600)
@@ -13,16 +14,20 @@ import Testing
         cfg.balanceClasses = false
         let head = try Classifier.train(index: index, train: skewed, config: cfg).head
         let target = ClassifyFixtures.toyData(200, seed: 77)
-        let pseudo = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1)
-        // Documents tied at the median margin may leave one class a document short.
-        #expect(pseudo.count >= 196)
-        #expect(pseudo.labelCounts.allSatisfy { $0 >= 98 && $0 <= 100 }, "\(pseudo.labelCounts)")
+        let trained = skewed.labelCounts.map { Double($0) / Double(skewed.count) }
+        let pseudo = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1,
+                                                            trainingPrior: trained)
+        #expect(pseudo.count == 200)
+        #expect(pseudo.labelCounts.allSatisfy { $0 >= 90 && $0 <= 110 }, "\(pseudo.labelCounts)")
+        let balanced = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1,
+                                                              prior: [0.5, 0.5])
+        #expect(balanced.labelCounts == [100, 100], "\(balanced.labelCounts)")
         var right = 0
         for (text, label) in zip(pseudo.texts, pseudo.labelIDs) {
             if let i = target.texts.firstIndex(of: text), target.labelIDs[i] == label { right += 1 }
         }
         #expect(right >= 176, "\(right) of \(pseudo.count)")
-        let half = try EmbeddingAdaptation.ensembleLabels([head], target: target.texts, fraction: 0.5, threads: 1)
+        let half = try EmbeddingAdaptation.ensembleLabels([head], target: target.texts, fraction: 0.5, threads: 1, prior: [0.5, 0.5])
         #expect(half.labelCounts == [50, 50], "\(half.labelCounts)")
     }
 

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import Wordshift
+
+@Suite struct ClassifyLabelPriorTests {
+    /// Two 1-d Gaussian classes, x | y ~ N(±1, 1): the exact posterior under prior π is
+    /// π₁ e^{x} / (π₁ e^{x} + π₀ e^{−x}). Samples drawn with `truth`, posteriors computed as a
+    /// head trained with `trained` would give them.
+    static func posteriors(n: Int, truth: Double, trained: Double, seed: UInt64) -> (p: [Float], labels: [Int]) {
+        var rng = SeededRandom(seed: seed)
+        var p: [Float] = [], labels: [Int] = []
+        for _ in 0..<n {
+            let y = Double(rng.nextUnitFloat()) < truth ? 1 : 0
+            // Box–Muller from two uniforms in (0, 1].
+            let u1 = max(Double(rng.nextUnitFloat()), 1e-9), u2 = Double(rng.nextUnitFloat())
+            let x = (y == 1 ? 1.0 : -1.0) + (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            let a = trained * exp(x), b = (1 - trained) * exp(-x)
+            p += [Float(b / (a + b)), Float(a / (a + b))]
+            labels.append(y)
+        }
+        return (p, labels)
+    }
+
+    @Test(arguments: [(0.75, 0.5), (0.25, 0.5), (0.75, 0.3), (0.5, 0.65)])
+    func emRecoversAKnownPrior(truth: Double, trained: Double) {
+        let (p, labels) = Self.posteriors(n: 20_000, truth: truth, trained: trained, seed: 11)
+        let drawn = Double(labels.reduce(0, +)) / Double(labels.count)
+        let estimate = LabelPrior.estimate(probabilities: p, classes: 2, trainingPrior: [1 - trained, trained])
+        #expect(abs(estimate[1] - drawn) < 0.02, "estimated \(estimate[1]), drawn \(drawn)")
+        #expect(abs(estimate.reduce(0, +) - 1) < 1e-9)
+        // The mean posterior alone is biased toward the training prior; EM removes that bias.
+        if abs(truth - trained) > 0.2 {
+            let mean = (0..<labels.count).reduce(0.0) { $0 + Double(p[$1 * 2 + 1]) } / Double(labels.count)
+            #expect(abs(mean - drawn) > abs(estimate[1] - drawn) + 0.03, "mean posterior \(mean)")
+        }
+    }
+
+    @Test func emRecoversThreeClassPriors() {
+        // Three classes on a line, x | y ~ N(μ_y, 1) with μ = −2, 0, 2; posteriors under a uniform prior.
+        var rng = SeededRandom(seed: 5)
+        let truth = [0.6, 0.3, 0.1], mu = [-2.0, 0, 2]
+        var p: [Float] = [], counts = [0, 0, 0]
+        for _ in 0..<30_000 {
+            let u = Double(rng.nextUnitFloat())
+            let y = u < truth[0] ? 0 : (u < truth[0] + truth[1] ? 1 : 2)
+            counts[y] += 1
+            let u1 = max(Double(rng.nextUnitFloat()), 1e-9), u2 = Double(rng.nextUnitFloat())
+            let x = mu[y] + (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            let l = mu.map { exp(-(x - $0) * (x - $0) / 2) }
+            let s = l.reduce(0, +)
+            p += l.map { Float($0 / s) }
+        }
+        let estimate = LabelPrior.estimate(probabilities: p, classes: 3, trainingPrior: LabelPrior.uniform(3))
+        for c in 0..<3 {
+            let drawn = Double(counts[c]) / 30_000
+            #expect(abs(estimate[c] - drawn) < 0.02, "class \(c): \(estimate[c]) vs \(drawn)")
+        }
+    }
+
+    @Test func adjustIsBayesRuleAndInvertible() {
+        let (p, _) = Self.posteriors(n: 200, truth: 0.5, trained: 0.5, seed: 3)
+        let moved = LabelPrior.adjust(probabilities: p, classes: 2, from: [0.5, 0.5], to: [0.2, 0.8])
+        let exact = Self.posteriors(n: 200, truth: 0.5, trained: 0.8, seed: 3).p
+        #expect(zip(moved, exact).allSatisfy { abs($0 - $1) < 1e-5 })
+        let back = LabelPrior.adjust(probabilities: moved, classes: 2, from: [0.2, 0.8], to: [0.5, 0.5])
+        #expect(zip(back, p).allSatisfy { abs($0 - $1) < 1e-5 })
+        // Mismatched sizes leave the probabilities as they are.
+        #expect(LabelPrior.adjust(probabilities: p, classes: 2, from: [1], to: [0.5, 0.5]) == p)
+    }
+
+    @Test func degenerateInputsFallBack() {
+        #expect(LabelPrior.estimate(probabilities: [], classes: 2, trainingPrior: [0.3, 0.7]) == [0.3, 0.7])
+        #expect(LabelPrior.estimate(probabilities: [0.5, 0.5, 0.5], classes: 2, trainingPrior: [0.5, 0.5]) == [0.5, 0.5])
+        #expect(LabelPrior.normalised([.nan, -1, 0]) == LabelPrior.uniform(3))
+        #expect(LabelPrior.quotas([0.75, 0.25], total: 10) == [8, 2] || LabelPrior.quotas([0.75, 0.25], total: 10) == [7, 3])
+        #expect(LabelPrior.quotas([0.5, 0.3, 0.2], total: 7).reduce(0, +) == 7)
+        #expect(LabelPrior.quotas([0.6, 0.4], total: 0) == [0, 0])
+    }
+
+    /// Overconfident posteriors (logits × 3) are calibrated back by a temperature near 3.
+    @Test func temperatureUndoesOverconfidence() {
+        let (p, labels) = Self.posteriors(n: 5000, truth: 0.5, trained: 0.5, seed: 8)
+        let sharp = LabelPrior.scaled(probabilities: p, classes: 2, temperature: 1.0 / 3)
+        let t = LabelPrior.temperature(probabilities: sharp, classes: 2, gold: labels)
+        #expect(abs(t - 3) < 0.3, "temperature \(t)")
+        let calibrated = LabelPrior.scaled(probabilities: sharp, classes: 2, temperature: t)
+        #expect(zip(calibrated, p).map { abs($0 - $1) }.max() ?? 1 < 0.05)
+    }
+
+    /// On an imbalanced target (75% positive) pseudo-labels follow the estimated prior, not a
+    /// median cut; told the target is balanced, they split half and half. The head's
+    /// probabilities are calibrated first (temperature on held-out labeled source data), as EM needs.
+    @Test func pseudoLabelsFollowAnImbalancedTarget() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let cfg = ClassifyFixtures.config(index, threads: 1, epochs: 10)
+        let head = try Classifier.train(index: index, train: ClassifyFixtures.toyData(400), config: cfg).head
+        let held = ClassifyFixtures.toyData(200, seed: 4)
+        let t = LabelPrior.temperature(probabilities: head.probabilities(held.texts, threads: 1), classes: 2, gold: held.labelIDs)
+        let scorer: EmbeddingAdaptation.Scorer = { LabelPrior.scaled(probabilities: head.probabilities($0, threads: 1), classes: 2, temperature: t) }
+        let all = ClassifyFixtures.toyData(600, seed: 21)
+        let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 3 == 0 })
+        let truth = Double(target.labelCounts[1]) / Double(target.count)
+        #expect(abs(truth - 0.75) < 0.01)
+        let result = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
+        #expect(result.estimated)
+        #expect(abs(result.prior[1] - truth) < 0.05, "estimated \(result.prior[1]), true \(truth), temperature \(t)")
+        let counts = result.data.labelCounts
+        #expect(abs(Double(counts[1]) / Double(target.count) - truth) < 0.05, "\(counts)")
+        let balanced = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts,
+                                                                    fraction: 1, prior: [1, 1])
+        #expect(!balanced.estimated && balanced.data.labelCounts == [target.count / 2, target.count - target.count / 2])
+        #expect(throws: WordshiftError.self) {
+            try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1,
+                                                         prior: [1, 1, 1])
+        }
+    }
+
+    @Test func shiftPriorMovesTheHeadsProbabilities() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let cfg = ClassifyFixtures.config(index, threads: 1, epochs: 2)
+        let head = try Classifier.train(index: index, train: ClassifyFixtures.toyData(100), config: cfg).head
+        let texts = ClassifyFixtures.toyData(40, seed: 9).texts
+        let before = head.probabilities(texts, threads: 1)
+        try head.shiftPrior(from: [0.5, 0.5], to: [0.1, 0.9])
+        let after = head.probabilities(texts, threads: 1)
+        let expected = LabelPrior.adjust(probabilities: before, classes: 2, from: [0.5, 0.5], to: [0.1, 0.9])
+        #expect(zip(after, expected).allSatisfy { abs($0 - $1) < 1e-4 })
+        #expect(throws: WordshiftError.self) { try head.shiftPrior(from: [1], to: [0.5, 0.5]) }
+    }
+}
