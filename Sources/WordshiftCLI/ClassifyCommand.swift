@@ -141,13 +141,12 @@ struct ClassifyList: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @OptionGroup var output: OutputOptions
 
-    struct Listing: Codable { var heads: [HeadStore.Entry]; var vectorSets: [VectorSet] }
-
     func run() throws {
         let s = try VectorStore(path: store)
         let heads = try HeadStore.list(s)
+        // JSON: the heads, each with its vector set and provenance (`classify info` shows a set's settings).
+        if output.json { try JSONOutput.print(heads); return }
         let sets = try VectorSets.list(s)
-        if output.json { try JSONOutput.print(Listing(heads: heads, vectorSets: sets)); return }
         if heads.isEmpty { print("no heads") } else {
             print("name".padding(20) + "version  labels".padding(24) + "accuracy  made by".padding(34) + "created")
             for h in heads {

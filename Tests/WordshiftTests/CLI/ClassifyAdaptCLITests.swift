@@ -69,7 +69,7 @@ import Testing
         let rebuild = try cli.wordshift(base + ["--name", "b", "--adapt-window", "9", "--rebuild-vectors"] + Self.small)
         #expect(rebuild.status != 0 && rebuild.stderr.contains("used by a v1"), "\(rebuild.stderr)")
         let list = try cli.wordshift(["classify", "list", f.store, "--json"])
-        let heads = (try cli.json(list.stdout) as? [String: Any])?["heads"] as? [[String: Any]]
+        let heads = try cli.json(list.stdout) as? [[String: Any]]
         #expect(heads?.map { $0["name"] as? String } == ["a"])
     }
 
