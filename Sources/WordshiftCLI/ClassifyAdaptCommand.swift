@@ -21,7 +21,7 @@ struct ClassifyAdapt: ParsableCommand {
     var targetUnlabeled: String
     @Option(name: .long, help: "Head name (an existing name gets a new version).") var name: String
     @Option(name: .long, help: "Labeled target examples to train with (few-shot), if any.") var targetLabeled: String?
-    @Option(name: .long, help: "Method: \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(AdapterOptions.d.method.rawValue)).")
+    @Option(name: .long, help: "Adaptation method (default \(AdapterOptions.d.method.rawValue); docs/adapt.md describes each).")
     var method: AdaptationMethod?
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files: the saved head is evaluated on them (optional).")
     var test: [String] = []

@@ -19,7 +19,7 @@ struct ClassifyCompare: ParsableCommand {
     @Option(name: .long, help: "Labeled target data: few-shot samples and the in-domain upper bound.") var targetLabeled: String?
     @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).", transform: Flags.integer(0...)) var shots: Int?
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Methods beside source-only: \(AdaptationMethod.allCases.filter { $0 != .sourceOnly }.map(\.rawValue).joined(separator: ", ")) (default: all).")
+            help: "Methods compared with source-only (default: all).")
     var method: [AdaptationMethod] = []
     @Option(name: .long, help: "Read the adapted vectors from this vector set of the store (its settings must match).") var vectors: String?
     @Option(name: .long, help: "Chart title (default: made from the source, target and test file names).") var title: String?

@@ -95,7 +95,9 @@ public struct AdaptationComparison: Sendable {
         }
         for method in options.methods where method != .sourceOnly {
             try add(method.title, .method, method: method, labels: 0) {
-                try adapter(method).adapt(base: base, source: data.source, target: data.target, vectors: adapted).head
+                let r = try adapter(method).adapt(base: base, source: data.source, target: data.target, vectors: adapted)
+                report.notes += r.notes.map { "\(method.title): " + $0 }
+                return r.head
             }
         }
         if let labeled = data.targetLabeled {

@@ -229,7 +229,7 @@ public struct DomainAdapter: Sendable {
             target: AdaptationProvenance.Input(name: "target text", texts: target),
             targetLabeled: targetLabeled.map { AdaptationProvenance.Input(name: $0.source, texts: $0.texts) },
             settings: options.settings, vectorSet: over?.setName, vectorSettings: over?.settings)
-        return AdaptedClassifier(head: head, method: method, vectors: over, provenance: provenance)
+        return AdaptedClassifier(head: head, method: method, vectors: over, provenance: provenance, notes: run.notes.lines)
     }
 
     /// One adaptation run: the data and the heads every method is built from.
@@ -240,6 +240,13 @@ public struct DomainAdapter: Sendable {
         let target: [String]
         let fewShot: LabeledDataset?
         let progress: ProgressHandler?
+        /// Label-free diagnostics and choices of the run (estimated prior, agreement, …).
+        let notes = Notes()
+
+        final class Notes: @unchecked Sendable {
+            var lines: [String] = []
+            func add(_ line: String) { lines.append(line) }
+        }
 
         var config: ClassifierConfig { options.classifierConfig(for: base) }
 
@@ -338,6 +345,8 @@ public struct AdaptedClassifier: Sendable {
     /// What went into the run; saved with the head. Callers may add file hashes
     /// (``AdaptationProvenance/Input/hashingFile()``) and names before saving.
     public var provenance: AdaptationProvenance
+    /// Label-free notes of the run (e.g. the estimated target prior), for reports.
+    public var notes: [String] = []
 
     /// Saves the head as the next version of `name` in the store at `path` (the store whose
     /// vectors were the `base`), with its vectors as a named vector set: `vectorSet`, or a name
