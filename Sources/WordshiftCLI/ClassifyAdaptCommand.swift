@@ -2,78 +2,97 @@ import ArgumentParser
 import Foundation
 import Wordshift
 
-extension AdaptationMethod: ExpressibleByArgument {}
-
 struct ClassifyAdapt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt",
-        abstract: "Domain adaptation: source-only, each method, few-shot K = 0/50/200 and the in-domain upper bound.")
+        abstract: "Train a classifier for a target domain from labeled source data and unlabeled target text; save it in the store.",
+        discussion: """
+            The head is saved as the next version of --name and works with `classify predict`, `evaluate`, `list` \
+            and `info` like any head. Methods that adapt the vectors (embeddings, embeddings+self-train) save the \
+            adapted vectors in the store as a named vector set that the head refers to; a later run with the same \
+            Mittens settings and corpus reuses that set instead of training again. Defaults: DomainAdapter.Options \
+            (BENCHMARKS.md §5). --test only evaluates the saved head.
+            """)
 
-    @Argument(help: "Store.") var store: String
-    @Option(name: .long, parsing: .upToNextOption, help: "Labeled source-domain files.") var source: [String]
-    @Option(name: .long, help: "Unlabeled target-domain text, one document per line (.gz ok).") var targetUnlabeled: String
-    @Option(name: .long, help: "Use the first N lines of the unlabeled target text.", transform: Flags.integer(1...)) var targetLimit = 20_000
-    @Option(name: .long, help: "Labeled target data: few-shot samples and the in-domain upper bound.") var targetLabeled: String?
-    @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).", transform: Flags.integer(0...)) var shots: Int?
-    @Option(name: .long, help: "none, embeddings, coral, adversarial, self-train or all.") var method = "all"
-    @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files.") var test: [String]
-    @Option(name: .long, help: "Also write the report as JSON to this file (--json prints it on standard output instead of the table).")
-    var report: String?
-    @Option(name: .long, help: "Write an SVG bar chart here.") var svg: String?
-    @Option(name: .long, help: "Store of target-adapted vectors for the embeddings method: used if it exists, otherwise written there by Mittens (default: a temporary file).") var adaptedStore: String?
-    @OptionGroup var mittens: MittensAdaptOptions
-    @Option(name: .long, help: "Weight of the reversed domain gradient.", transform: Flags.real(from: Float(0))) var adversarialWeight: Float = 0.1
-    @Option(name: .long, help: "Self-training rounds.", transform: Flags.integer(0...100)) var selfTrainRounds = 3
-    @OptionGroup var head: HeadOptions
-    @Flag(name: .long, help: "Replace existing files at --report and --svg.") var force = false
+    @Argument(help: "Store: its vectors are the starting point; the head (and vector set) are saved in it.") var store: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Labeled source-domain files (`label<TAB>text` or `__label__x text`).")
+    var source: [String] = []
+    @Option(name: .long, help: "Unlabeled target-domain text, one document per line (.gz ok; labels on lines are ignored).")
+    var targetUnlabeled: String
+    @Option(name: .long, help: "Head name (an existing name gets a new version).") var name: String
+    @Option(name: .long, help: "Labeled target examples to train with (few-shot), if any.") var targetLabeled: String?
+    @Option(name: .long, help: "Adaptation method (default \(AdapterOptions.d.method.rawValue); docs/adapt.md describes each).")
+    var method: AdaptationMethod?
+    @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files: the saved head is evaluated on them (optional).")
+    var test: [String] = []
+    @Option(name: .long, help: "Name of the vector set of adapted vectors (default: mittens-<hash of the settings and corpus>).")
+    var vectors: String?
+    @Flag(name: .long, help: "Rebuild the vector set even if one of that name exists (refused while a head uses it).")
+    var rebuildVectors = false
+    @OptionGroup var adapter: AdapterOptions
     @OptionGroup var output: OutputOptions
 
-    var quiet: Bool { output.quiet }
+    struct TestScore: Codable { var file: String; var accuracy: Double; var macroF1: Double; var examples: Int }
+    struct Summary: Codable {
+        var name: String; var version: Int; var method: AdaptationMethod; var labels: [String]
+        var vectorSet: String?; var vectorSetReused: Bool; var seconds: Double; var tests: [TestScore]
+        var provenance: AdaptationProvenance
+    }
 
     func run() throws {
-        guard !source.isEmpty, !test.isEmpty else { throw ValidationError("need at least one --source and one --test file") }
-        let inputs = [store, targetUnlabeled] + source + test + (targetLabeled.map { [$0] } ?? [])
-        if let report { try OutputPath.check(report, force: force, inputs: inputs, flag: "--report") }
-        if let svg { try OutputPath.check(svg, force: force, inputs: inputs, flag: "--svg") }
-        if let report, let svg { try OutputPath.checkDistinct([("--report", report), ("--svg", svg)]) }
-        if let adaptedStore, !System.fileExists(adaptedStore) {
-            try OutputPath.check(adaptedStore, force: false, inputs: inputs, flag: "--adapted-store")
-        }
-        let methods: [AdaptationMethod]
-        if method == "all" { methods = AdaptationMethod.allCases.filter { $0 != .none } } else {
-            guard let m = AdaptationMethod(rawValue: method) else { throw ValidationError("unknown --method \(method)") }
-            methods = [m]
-        }
+        let started = System.now()
+        guard !source.isEmpty else { throw ValidationError("need at least one --source file") }
+        guard !name.isEmpty else { throw ValidationError("--name must not be empty") }
+        if let vectors, vectors.isEmpty { throw ValidationError("--vectors must not be empty") }
+        let quiet = output.quiet
         let s = try VectorStore(path: store)
-        let config = try head.config(for: s)
-        var sourceData = try LabeledDataReader.read(source[0])
-        for f in source.dropFirst() { sourceData.append(try LabeledDataReader.read(f)) }
-        let unlabeled = try LabeledDataReader.readText(targetUnlabeled, limit: targetLimit)
-        let labeled = try targetLabeled.map { try LabeledDataReader.read($0) }
-        let tests = try test.map { try LabeledDataReader.read($0) }
-        let index = try loadIndex(store, quiet: quiet)
-        var options = DomainAdaptation.Options(config: config)
-        options.methods = methods
-        options.shots = ([0, 50, 200] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
-        options.adversarialWeight = adversarialWeight
-        options.selfTrainRounds = selfTrainRounds
-        options.transfer = try mittens.transferOptions(rounds: selfTrainRounds)
-        var run = DomainAdaptation(index: index, options: options)
-        if methods.contains(.embeddings) {
-            let path = try mittens.adaptedStore(existing: adaptedStore, source: s, sources: source, target: targetUnlabeled, quiet: quiet)
-            defer { if adaptedStore == nil { TemporaryFiles.remove(path) } }
-            run.adaptedIndex = try loadIndex(path, quiet: quiet)
-            run.adaptedCorpusRows = try VectorStore(path: path).meta["training.vocab_size"].flatMap { Int($0) }
-        } else if let adaptedStore {
-            run.adaptedIndex = try loadIndex(adaptedStore, quiet: quiet)
+        try StoreUpdate.checkWritable(store)  // before training, not after
+        var options = try adapter.options(method: method ?? AdapterOptions.d.method)
+        if options.method == .coral && adapter.hidden == nil { options.hidden = 0 }
+        let inputs = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test)
+        let base = try loadIndex(store, quiet: quiet)
+        try options.validate(for: base)
+        let progress = ProgressRenderer.handler(quiet: quiet)
+        let adapter = DomainAdapter(options: options, progress: progress)
+        var reused: AdaptedVectors?
+        var setName: String?
+        if options.method.usesAdaptedVectors {
+            let expected = adapter.expectedVectorSettings(base: base, source: inputs.source, target: inputs.target)
+            let chosen = vectors ?? AdaptedVectors.defaultSetName(for: expected)
+            setName = chosen
+            reused = try reusableVectors(named: chosen, explicit: vectors != nil, rebuild: rebuildVectors, store: s, adapter: adapter,
+                                         base: base, inputs: inputs, quiet: quiet)
         }
-        run.progress = ProgressRenderer.handler(quiet: quiet)
-        let result = try run.run(source: sourceData, sourcePaths: source, targetUnlabeled: unlabeled,
-                                 targetUnlabeledPath: targetUnlabeled, targetLabeled: labeled, tests: tests)
-        if let report { try Data(try JSONOutput.encode(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic) }
-        if let svg { try Data(result.svg().utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
-        if output.json { try JSONOutput.print(result); return }
-        print(result.table(), terminator: "")
-        for n in result.notes { print("note: " + n) }
+        var result = try adapter.adapt(base: base, source: inputs.source, target: inputs.target, targetLabeled: inputs.targetLabeled,
+                                       vectors: reused)
+        // Provenance: every input file with the SHA-256 of its bytes.
+        result.provenance.sources = try zip(source, inputs.sourceFiles).map { path, data in
+            try AdaptationProvenance.Input(name: path, texts: data.texts).hashingFile()
+        }
+        let used = options.targetLimit.map { Array(inputs.target.prefix($0)) } ?? inputs.target
+        result.provenance.target = try AdaptationProvenance.Input(name: targetUnlabeled, texts: used).hashingFile()
+        if let targetLabeled, let data = inputs.targetLabeled {
+            result.provenance.targetLabeled = try AdaptationProvenance.Input(name: targetLabeled, texts: data.texts).hashingFile()
+        }
+        if result.method == .embeddings, reused == nil, vectors == nil, let v = result.vectors {
+            setName = AdaptedVectors.defaultSetName(for: v.settings)  // the weighted set is its own set
+        }
+        let version = try result.save(name: name, to: store, vectorSet: setName, replaceVectorSet: rebuildVectors)
+        let saved = try HeadStore.find(name: name, version: version, store: VectorStore(path: store))
+        var scores: [TestScore] = []
+        for t in inputs.tests {
+            let m = result.head.evaluate(t, threads: options.threads)
+            scores.append(TestScore(file: t.source, accuracy: m.accuracy, macroF1: m.macroF1, examples: m.count))
+        }
+        let summary = Summary(name: name, version: version, method: result.method, labels: result.head.labels,
+                              vectorSet: saved.vectorSet, vectorSetReused: reused != nil, seconds: System.now() - started,
+                              tests: scores, provenance: result.provenance)
+        if output.json { try JSONOutput.print(summary); return }
+        print("head \(name) version \(version): \(result.method.title), labels \(result.head.labels.joined(separator: ",")), "
+              + "in \(Format.duration(summary.seconds))")
+        if let set = saved.vectorSet { print("vectors: vector set \(set)" + (reused != nil ? " (reused)" : " (new)")) }
+        for t in scores {
+            print("\(t.file): accuracy \(Format.percent(t.accuracy)), macro-F1 \(Format.fixed(t.macroF1 * 100, 2)) (\(t.examples) examples)")
+        }
     }
 }

@@ -4,7 +4,8 @@ import Wordshift
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify", abstract: "Text classification heads on a store's vectors, and domain adaptation.",
-        subcommands: [ClassifyTrain.self, ClassifyPredict.self, ClassifyEvaluate.self, ClassifyList.self, ClassifyAdapt.self])
+        subcommands: [ClassifyTrain.self, ClassifyPredict.self, ClassifyEvaluate.self, ClassifyList.self, ClassifyInfo.self,
+                      ClassifyAdapt.self, ClassifyCompare.self])
 }
 
 /// Model and training options shared by `train` and `adapt`.
@@ -100,8 +101,8 @@ struct ClassifyPredict: ParsableCommand {
 
     func run() throws {
         let s = try VectorStore(path: store)
-        let index = try loadIndex(store, quiet: output.quiet)
-        let h = try HeadStore.load(name: name, store: s, index: index)
+        // The head's own vectors: the store's, or the vector set an adapted head was trained over.
+        let h = try HeadStore.load(name: name, store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
         let texts = try LabeledDataReader.readText(file)
         let p = h.probabilities(texts)
         let L = h.labels.count
@@ -127,8 +128,7 @@ struct ClassifyEvaluate: ParsableCommand {
 
     func run() throws {
         let s = try VectorStore(path: store)
-        let index = try loadIndex(store, quiet: output.quiet)
-        let h = try HeadStore.load(name: name, store: s, index: index)
+        let h = try HeadStore.load(name: name, store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
         let m = h.evaluate(try LabeledDataReader.read(file))
         if output.json { try JSONOutput.print(m); return }
         printMetrics(m, title: "\(file) (\(m.count) examples)")
@@ -136,19 +136,68 @@ struct ClassifyEvaluate: ParsableCommand {
 }
 
 struct ClassifyList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Heads saved in the store (latest version of each).")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Heads saved in the store (latest version of each), and its vector sets.")
 
     @Argument(help: "Store.") var store: String
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let heads = try HeadStore.list(VectorStore(path: store))
+        let s = try VectorStore(path: store)
+        let heads = try HeadStore.list(s)
+        // JSON: the heads, each with its vector set and provenance (`classify info` shows a set's settings).
         if output.json { try JSONOutput.print(heads); return }
-        if heads.isEmpty { print("no heads"); return }
-        print("name".padding(20) + "version  labels".padding(24) + "accuracy  created")
-        for h in heads {
-            print(h.name.padding(20) + "\(h.version)/\(h.versions)".padding(9) + h.labels.joined(separator: ",").padding(15)
-                  + (h.metrics.map { Format.percent($0.accuracy) } ?? "-").padding(10) + h.createdAt)
+        let sets = try VectorSets.list(s)
+        if heads.isEmpty { print("no heads") } else {
+            print("name".padding(20) + "version  labels".padding(24) + "accuracy  made by".padding(34) + "created")
+            for h in heads {
+                let made = h.provenance.map { $0.method.title + (h.vectorSet.map { " over " + $0 } ?? "") } ?? "classify train"
+                print(h.name.padding(20) + "\(h.version)/\(h.versions)".padding(9) + h.labels.joined(separator: ",").padding(15)
+                      + (h.metrics.map { Format.percent($0.accuracy) } ?? "-").padding(10) + made.padding(34) + h.createdAt)
+            }
         }
+        for v in sets {
+            let users = try VectorSets.users(of: v.name, in: s)
+            print("vector set \(v.name): \(v.storedRows) adapted rows" + (v.extendsStore ? " + the store's other words" : "")
+                  + ", dimension \(v.dimension), \(v.settings["method"] ?? "?") window \(v.settings["window"] ?? "?") mu \(v.settings["mu"] ?? "?"); "
+                  + "used by \(users.isEmpty ? "no head" : users.joined(separator: ", "))")
+        }
+    }
+}
+
+struct ClassifyInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "How a head was made: settings, inputs and their SHA-256, vectors.")
+
+    @Argument(help: "Store.") var store: String
+    @Option(name: .long, help: "Head name.") var name: String
+    @Option(name: .long, help: "Version (default: the latest).", transform: Flags.integer(1...)) var version: Int?
+    @OptionGroup var output: OutputOptions
+
+    struct Info: Codable { var head: HeadStore.Entry; var vectorSet: VectorSet? }
+
+    func run() throws {
+        let s = try VectorStore(path: store)
+        let e = try HeadStore.find(name: name, version: version, store: s)
+        let set = try e.vectorSet.flatMap { try VectorSets.find($0, in: s) }
+        if output.json { try JSONOutput.print(Info(head: e, vectorSet: set)); return }
+        let c = e.config
+        print("head \(e.name) version \(e.version) of \(e.versions), created \(e.createdAt)")
+        print("labels: \(e.labels.joined(separator: ", "))")
+        print("model: dimension \(c.dimension), \(c.features.storeCount) vector rows + \(c.features.buckets) buckets, word n-grams \(c.features.wordNgrams), "
+              + "hidden \(c.hidden), \(c.freeze ? "frozen" : "fine-tuned") vectors, \(c.epochs) epochs, lr \(c.learningRate), seed \(c.seed)")
+        if let m = e.metrics { print("validation accuracy: \(Format.percent(m.accuracy))") }
+        print("vectors: " + (e.vectorSet.map { "vector set \($0)" } ?? "the store's own"))
+        if let set {
+            for k in set.settings.keys.sorted() { print("  \(k): \(set.settings[k] ?? "")") }
+        }
+        guard let p = e.provenance else { print("made by: classify train"); return }
+        print("made by: classify adapt, method \(p.method.rawValue) (Wordshift \(p.toolVersion))")
+        func show(_ role: String, _ i: AdaptationProvenance.Input) {
+            print("\(role): \(i.name), \(i.documents) documents, sha256 \(i.fileSHA256 ?? "-") (text \(i.textSHA256))")
+        }
+        for src in p.sources { show("source", src) }
+        show("target text", p.target)
+        if let l = p.targetLabeled { show("target labels", l) }
+        print("settings:")
+        for k in p.settings.keys.sorted() { print("  \(k): \(p.settings[k] ?? "")") }
     }
 }

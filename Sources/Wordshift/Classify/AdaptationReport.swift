@@ -1,19 +1,17 @@
-/// The methods of `classify adapt`.
-public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
-    /// No adaptation: the source-only head alone.
-    case none
-    /// A head over vectors adapted to the target domain (Mittens), with self-training on top.
-    case embeddings
-    /// CORAL: target features re-coloured with the source covariance before the source head classifies them.
-    case coral
-    /// Domain-adversarial training: a domain classifier behind a gradient-reversal layer.
-    case adversarial
-    /// Iterated self-training on the most confident pseudo-labels of the unlabeled target text.
-    case selfTrain = "self-train"
-}
-
 /// One line of the adaptation table: a model and its scores on every test file.
 public struct AdaptationRow: Codable, Sendable {
+    /// What a row measures.
+    public enum Kind: String, Codable, Sendable {
+        /// The source-only head, against which gaps are measured.
+        case baseline
+        /// An adaptation method without target labels.
+        case method
+        /// K labeled target examples.
+        case fewShot = "few-shot"
+        /// A head trained on all labeled target data.
+        case upperBound = "upper-bound"
+    }
+
     /// A row's result on one test set.
     public struct Score: Codable, Sendable {
         /// The test set (its path, as given).
@@ -27,8 +25,10 @@ public struct AdaptationRow: Codable, Sendable {
     }
     /// What the row is, e.g. `source-only`, `coral`, `few-shot K=50`, `in-domain (upper bound)`.
     public var name: String
-    /// `baseline`, `method`, `few-shot` or `upper-bound`.
-    public var kind: String
+    /// What the row measures.
+    public var kind: Kind
+    /// The adapter method of the row (nil for the in-domain bounds).
+    public var method: AdaptationMethod?
     /// Labeled target examples the row used (0 for the unsupervised methods).
     public var usesTargetLabels: Int
     /// Wall-clock time to train the row's model, in seconds.
@@ -37,9 +37,10 @@ public struct AdaptationRow: Codable, Sendable {
     public var scores: [Score]
 }
 
-/// The result of ``DomainAdaptation/run(source:sourcePaths:targetUnlabeled:targetUnlabeledPath:targetLabeled:tests:)``:
-/// what was used and one row per model.
+/// The comparison table of ``AdaptationComparison``: rows of models, columns of test sets.
 public struct AdaptationReport: Codable, Sendable {
+    /// The chart's title (by default made from the source, target and test names).
+    public var title: String
     /// The labeled source files.
     public var sources: [String]
     /// Labeled source examples.
@@ -57,8 +58,8 @@ public struct AdaptationReport: Codable, Sendable {
 
     /// Fills `gapClosed` from the `source-only` row and the best `upper-bound` row per test.
     mutating func computeGaps() {
-        guard let base = rows.first(where: { $0.name == "source-only" }) else { return }
-        let uppers = rows.filter { $0.kind == "upper-bound" }
+        guard let base = rows.first(where: { $0.kind == .baseline }) else { return }
+        let uppers = rows.filter { $0.kind == .upperBound }
         guard !uppers.isEmpty else { return }
         for r in rows.indices {
             for s in rows[r].scores.indices where s < base.scores.count {
@@ -86,6 +87,17 @@ public struct AdaptationReport: Codable, Sendable {
         return out
     }
 
+    /// "restaurant-a + restaurant-b → movie-unlabeled: accuracy on movie-imdb-test, movie-rt-polarity".
+    public func defaultTitle() -> String {
+        func short(_ p: String) -> String {
+            var b = shortName(p)
+            for ext in [".gz", ".txt", ".tsv"] where b.hasSuffix(ext) { b = String(b.dropLast(ext.count)) }
+            return b
+        }
+        return sources.map(short).joined(separator: " + ") + " → " + short(targetUnlabeled) + ": accuracy on "
+            + tests.map(short).joined(separator: ", ")
+    }
+
     func shortName(_ path: String) -> String {
         let base = path.split(separator: "/").last.map(String.init) ?? path
         return base.hasSuffix(".tsv") ? String(base.dropLast(4)) : base
@@ -97,11 +109,11 @@ public struct AdaptationReport: Codable, Sendable {
         let barW = 14.0, gap = 10.0, left = 60.0, top = 40.0, height = 260.0
         let groupW = Double(tests.count) * barW + gap
         // Room on the right for the last rotated row label and the legend.
-        let width = left + Double(rows.count) * groupW + 150
+        let width = max(left + Double(rows.count) * groupW + 150, left + Double(title.count) * 7.5)
         let lo = 0.4, hi = 1.0
         func y(_ a: Double) -> Double { top + height * (1 - (min(hi, max(lo, a)) - lo) / (hi - lo)) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(top + height + 130))\" font-family=\"sans-serif\" font-size=\"11\">\n"
-        s += "<text x=\"\(left)\" y=\"20\" font-size=\"14\">Restaurant → movie adaptation: accuracy</text>\n"
+        s += "<text x=\"\(left)\" y=\"20\" font-size=\"14\">\(escape(title))</text>\n"
         for k in 0...6 {
             let a = lo + Double(k) * 0.1
             s += "<line x1=\"\(left - 4)\" x2=\"\(width - 155)\" y1=\"\(y(a))\" y2=\"\(y(a))\" stroke=\"#ddd\"/>"

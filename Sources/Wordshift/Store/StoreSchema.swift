@@ -2,8 +2,15 @@
 package enum StoreSchema {
     /// Written to `PRAGMA application_id`: "WSHF". A file without it is not a store.
     package static let applicationID: Int32 = 0x5753_4846
-    /// Bumped when a reader of an older version could misread the file.
-    package static let formatVersion = 1
+    /// The newest format this build reads and writes. Bumped when a reader of an older version
+    /// could misread the file.
+    package static let formatVersion = 2
+    /// The version a new store is written as: a store without named vector sets is a
+    /// version-1 file, which every Wordshift reader reads.
+    package static let baseFormatVersion = 1
+    /// Version 2 adds named vector sets and heads trained over them (a version-1 reader would
+    /// load such a head over the store's main vectors and predict nonsense, so it must refuse).
+    package static let vectorSetsVersion = 2
     /// SQLite page size for new stores: fewer, fuller pages for 1,200-byte vector rows.
     package static let pageSize = 16384
 
@@ -12,6 +19,14 @@ package enum StoreSchema {
         CREATE TABLE words (id INTEGER PRIMARY KEY, word TEXT NOT NULL, count INTEGER);
         CREATE TABLE vectors (id INTEGER PRIMARY KEY, norm REAL NOT NULL, vector BLOB NOT NULL);
         """
+
+    /// Raises the store's version (`PRAGMA user_version` and meta `format_version`) to at least
+    /// `version`, inside the caller's transaction.
+    static func requireVersion(_ version: Int, in db: SQLiteConnection) throws {
+        guard try db.pragmaInt("user_version") < version else { return }
+        try db.execute("PRAGMA user_version=\(version)")
+        try StoreUpdate.setMeta([MetaKey.formatVersion: String(version)], in: db)
+    }
 
     /// Created after the bulk load: building it at the end is faster than maintaining it.
     static let createIndexes = "CREATE UNIQUE INDEX words_by_word ON words(word);"

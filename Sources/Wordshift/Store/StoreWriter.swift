@@ -39,7 +39,7 @@ public final class StoreWriter {
             try db.execute("""
                 PRAGMA page_size=\(StoreSchema.pageSize); PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
                 PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;
-                PRAGMA application_id=\(StoreSchema.applicationID); PRAGMA user_version=\(StoreSchema.formatVersion);
+                PRAGMA application_id=\(StoreSchema.applicationID); PRAGMA user_version=\(StoreSchema.baseFormatVersion);
                 """)
             try db.execute(StoreSchema.createTables)
             try db.execute("BEGIN")
@@ -51,7 +51,7 @@ public final class StoreWriter {
             throw error
         }
         setMeta(MetaKey.format, "wordshift-store")
-        setMeta(MetaKey.formatVersion, String(StoreSchema.formatVersion))
+        setMeta(MetaKey.formatVersion, String(StoreSchema.baseFormatVersion))
         setMeta(MetaKey.dimension, String(dimension))
         setMeta(MetaKey.toolVersion, WordshiftVersion.string)
         setMeta(MetaKey.createdAt, Timestamp.nowISO8601())

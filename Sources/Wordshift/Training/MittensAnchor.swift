@@ -123,10 +123,85 @@ extension GloVePipeline {
             throw WordshiftError.invalidArgument("checkpoints are not supported when adapting from a source store")
         }
         let started = System.now()
-        var summary = TrainingSummary()
-        summary.out = out
         let index = try source.loadIndex()
+        let run = try mittens(index: index, corpus: corpus, options: options, config: config, progress: progress)
+        var summary = run.summary
+        summary.out = out
+        let name = corpus.joined(separator: " ")
+        let anchored = run.anchoredWords
+        var used = [Bool](repeating: false, count: index.count)
+        for w in run.words { if let id = index.id(of: w) ?? index.id(of: w.lowercased()), id < index.count { used[id] = true } }
+        let t = System.now()
+        let writer = try StoreWriter(path: out, dimension: config.dimension)
+        var copied = 0
+        do {
+            for (k, v) in config.metaEntries { writer.setMeta(k, v) }
+            writer.setMeta("training.method", "glove-mittens")
+            writer.setMeta("training.mittens_mu", "\(options.mu)")
+            writer.setMeta("training.init_from", source.path)
+            writer.setMeta("training.init_from_source", String(options.initializeFromSource))
+            writer.setMeta("training.anchored_words", String(anchored))
+            writer.setMeta("corpus_sha256", run.corpusSHA256)
+            writer.setMeta("training.tokens", String(run.tokens))
+            writer.setMeta("training.pairs", String(summary.pairs))
+            writer.setMeta("training.corpus", name)
+            writer.setMeta("training.vocab_size", String(run.words.count))
+            if let last = summary.iterations.last { writer.setMeta("training.final_cost", "\(last.cost)") }
+            writer.setMeta(MetaKey.vectorKind, "glove-" + config.output.rawValue)
+            var written = Set<String>()
+            let d = config.dimension
+            try run.vectors.withUnsafeBufferPointer { all in
+                for i in 0..<run.words.count {
+                    try writer.add(word: run.words[i], count: run.counts[i], vector: UnsafeBufferPointer(rebasing: all[i * d..<(i + 1) * d]))
+                    written.insert(run.words[i])
+                }
+            }
+            if options.keepSourceWords {
+                for id in 0..<index.count where !used[id] && !written.contains(index.words[id]) {
+                    let r = index.vector(id)
+                    try r.withUnsafeBufferPointer { try writer.add(word: index.words[id], count: index.counts[id], vector: $0) }
+                    written.insert(index.words[id])
+                    copied += 1
+                }
+            }
+            writer.setMeta("training.copied_source_words", String(copied))
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        summary.stageSeconds["write"] = System.now() - t
+        summary.totalSeconds = System.now() - started
+        summary.peakRSSBytes = System.peakRSSBytes
+        return MittensSummary(training: summary, anchoredWords: anchored, copiedSourceWords: copied, mu: options.mu)
+    }
+}
 
+extension GloVePipeline {
+    /// The vectors of a Mittens run, in memory: the corpus vocabulary (most frequent first) and
+    /// its adapted vectors, row-major.
+    struct MittensRun {
+        var words: [String]
+        var counts: [Int]
+        /// words.count × dimension
+        var vectors: [Float]
+        var anchoredWords: Int
+        var corpusSHA256: String
+        var tokens: Int
+        var summary: TrainingSummary
+    }
+
+    /// Mittens on `corpus` from the vectors of `index` (see `adapt`), without writing a store.
+    static func mittens(index: EmbeddingIndex, corpus: [String], options: MittensOptions, config: GloVeConfig,
+                        progress: ProgressReporter) throws -> MittensRun {
+        try config.validate()
+        guard index.dimension == config.dimension else {
+            throw WordshiftError.invalidArgument("the source vectors have dimension \(index.dimension); the training configuration has \(config.dimension)")
+        }
+        guard index.count > 0 else { throw WordshiftError.emptyInput(path: "source vectors", message: "there are no source vectors") }
+        guard options.mu >= 0, options.mu.isFinite else { throw WordshiftError.invalidArgument("--mu must be a finite number ≥ 0") }
+        let started = System.now()
+        var summary = TrainingSummary()
         // Vocabulary and co-occurrences exactly as `train` counts them.
         var t = System.now()
         let counted = try VocabularyCounter.count(source: try CorpusSource(inputs: corpus), tokenizer: config.tokenizer, keepStream: true,
@@ -157,11 +232,9 @@ extension GloVePipeline {
         // Source vectors of the corpus words (exact form, then lower case).
         var sources = [[Float]?](repeating: nil, count: vocab.count)
         var anchored = 0
-        var used = [Bool](repeating: false, count: index.count)
         for (i, w) in vocab.words.enumerated() {
             guard let id = index.id(of: w) ?? index.id(of: w.lowercased()), id < index.count else { continue }
             sources[i] = index.vector(id)
-            used[id] = true
             anchored += 1
         }
 
@@ -192,51 +265,15 @@ extension GloVePipeline {
         summary.iterations = history
         summary.stageSeconds["glove"] = System.now() - t
 
-        t = System.now()
-        let writer = try StoreWriter(path: out, dimension: config.dimension)
-        var copied = 0
-        do {
-            for (k, v) in config.metaEntries { writer.setMeta(k, v) }
-            writer.setMeta("training.method", "glove-mittens")
-            writer.setMeta("training.mittens_mu", "\(options.mu)")
-            writer.setMeta("training.init_from", source.path)
-            writer.setMeta("training.init_from_source", String(options.initializeFromSource))
-            writer.setMeta("training.anchored_words", String(anchored))
-            writer.setMeta("corpus_sha256", counted.sha256)
-            writer.setMeta("training.tokens", String(counted.tokens))
-            writer.setMeta("training.pairs", String(summary.pairs))
-            writer.setMeta("training.corpus", name)
-            writer.setMeta("training.vocab_size", String(vocab.count))
-            if let last = history.last { writer.setMeta("training.final_cost", "\(last.cost)") }
-            writer.setMeta(MetaKey.vectorKind, "glove-" + config.output.rawValue)
-            var v = [Float](repeating: 0, count: config.dimension)
-            var written = Set<String>()
-            for i in 0..<vocab.count {
-                try v.withUnsafeMutableBufferPointer { buf in
-                    guard let p = buf.baseAddress else { return }
-                    model.vector(i, wordOnly: wordOnly, into: p)
-                    try writer.add(word: vocab.words[i], count: Int(vocab.counts[i]), vector: UnsafeBufferPointer(buf))
-                }
-                written.insert(vocab.words[i])
-            }
-            if options.keepSourceWords {
-                for id in 0..<index.count where !used[id] && !written.contains(index.words[id]) {
-                    let r = index.vector(id)
-                    try r.withUnsafeBufferPointer { try writer.add(word: index.words[id], count: index.counts[id], vector: $0) }
-                    written.insert(index.words[id])
-                    copied += 1
-                }
-            }
-            writer.setMeta("training.copied_source_words", String(copied))
-            try writer.finish()
-        } catch {
-            writer.abandon()
-            throw error
+        let d = config.dimension
+        var vectors = [Float](repeating: 0, count: vocab.count * d)
+        vectors.withUnsafeMutableBufferPointer { buf in
+            guard let base = buf.baseAddress else { return }
+            for i in 0..<vocab.count { model.vector(i, wordOnly: wordOnly, into: base + i * d) }
         }
-        summary.stageSeconds["write"] = System.now() - t
         summary.totalSeconds = System.now() - started
-        summary.peakRSSBytes = System.peakRSSBytes
-        return MittensSummary(training: summary, anchoredWords: anchored, copiedSourceWords: copied, mu: options.mu)
+        return MittensRun(words: vocab.words, counts: vocab.counts.map { Int($0) }, vectors: vectors, anchoredWords: anchored,
+                          corpusSHA256: counted.sha256, tokens: counted.tokens, summary: summary)
     }
 }
 

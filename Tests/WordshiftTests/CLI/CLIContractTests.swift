@@ -116,7 +116,10 @@ import Testing
             ["classify", "predict", store, "--name", "topic", labeled],
             ["classify", "evaluate", store, "--name", "topic", labeled],
             ["classify", "list", store],
-            ["classify", "adapt", store, "--source", labeled, "--target-unlabeled", target, "--test", labeled,
+            ["classify", "adapt", store, "--source", labeled, "--target-unlabeled", target, "--name", "adapted", "--test", labeled,
+             "--method", "source-only", "--epochs", "1", "--threads", "1"],
+            ["classify", "info", store, "--name", "adapted"],
+            ["classify", "compare", store, "--source", labeled, "--target-unlabeled", target, "--test", labeled,
              "--method", "coral", "--epochs", "1", "--threads", "1", "--report", dir + "/adapt.json"],
         ]
         let covered = Set(runs.map { $0.prefix(2).joined(separator: " ") } + runs.map { $0[0] })

@@ -44,19 +44,4 @@ import Testing
             }
         }
     }
-
-    @Test func adaptationReportOnToyDomains() throws {
-        let dir = TestData.scratchDirectory()
-        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
-        let source = ClassifyFixtures.toyData(200), target = ClassifyFixtures.toyData(100, seed: 8)
-        var options = DomainAdaptation.Options(config: ClassifyFixtures.config(index, threads: 1, epochs: 3))
-        options.selfTrainRounds = 1
-        let run = DomainAdaptation(index: index, options: options)
-        let report = try run.run(source: source, sourcePaths: ["toy"], targetUnlabeled: target.texts, targetUnlabeledPath: "toy",
-                                 targetLabeled: target, tests: [target])
-        #expect(report.rows.map(\.name) == ["source-only", "coral", "adversarial", "self-train",
-                                            "few-shot K=0", "few-shot K=50", "few-shot K=100", "in-domain (upper bound)"])
-        #expect(report.notes.count == 1)  // embeddings: no adapted vectors
-        #expect(report.svg().hasPrefix("<svg") && report.table().contains("self-train"))
-    }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Wordshift
+
+/// `classify adapt` / `compare` / `info` as a user runs them: real processes on a tiny store.
+@Suite struct ClassifyAdaptCLITests {
+    let cli = CLITests()
+
+    struct Files { var dir: String; var store: String; var source: String; var target: String; var test: String }
+
+    func files() throws -> Files {
+        let dir = TestData.scratchDirectory()
+        let store = try ClassifyFixtures.store(in: dir)
+        var src = "", tgt = "", tst = ""
+        let s = ClassifyFixtures.toyData(200), t = ClassifyFixtures.toyData(120, seed: 8)
+        for (text, l) in zip(s.texts, s.labelIDs) { src += s.labels[l] + "\t" + text + "\n" }
+        for (text, l) in zip(t.texts, t.labelIDs) { tgt += text + "\n"; tst += t.labels[l] + "\t" + text + "\n" }
+        return Files(dir: dir, store: store, source: Scratch.write(src, name: "src.tsv", in: dir),
+                     target: Scratch.write(tgt, name: "target.txt", in: dir), test: Scratch.write(tst, name: "test.tsv", in: dir))
+    }
+
+    static let small = ["--epochs", "3", "--lr", "0.5", "--buckets", "4096", "--threads", "1", "--adapt-iter", "2", "--adapt-min-count", "1"]
+
+    @Test func adaptSavesAHeadThatPredictAndEvaluateUse() throws {
+        let f = try files()
+        let r = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "movie",
+                                   "--test", f.test, "--json", "-q"] + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try #require(try cli.json(r.stdout) as? [String: Any])
+        #expect(summary["version"] as? Int == 1)
+        #expect(summary["method"] as? String == "embeddings+self-train")
+        let set = try #require(summary["vectorSet"] as? String)
+        #expect(summary["vectorSetReused"] as? Bool == false)
+        let tests = try #require(summary["tests"] as? [[String: Any]])
+        let accuracy = try #require(tests.first?["accuracy"] as? Double)
+        // predict and evaluate in new processes use the head's vector set.
+        let e = try cli.wordshift(["classify", "evaluate", f.store, "--name", "movie", f.test, "--json", "-q"])
+        #expect(e.status == 0, "\(e.stderr)")
+        #expect(abs(((try cli.json(e.stdout) as? [String: Any])?["accuracy"] as? Double ?? -1) - accuracy) < 1e-9)
+        let p = try cli.wordshift(["classify", "predict", f.store, "--name", "movie", f.test])
+        #expect(p.status == 0 && p.stdout.split(separator: "\n").count == 120, "\(p.stderr)")
+        // The provenance: input files with their SHA-256, the method, the vector set.
+        let i = try cli.wordshift(["classify", "info", f.store, "--name", "movie", "--json"])
+        let info = try #require(try cli.json(i.stdout) as? [String: Any])
+        let head = try #require(info["head"] as? [String: Any])
+        let provenance = try #require(head["provenance"] as? [String: Any])
+        let sources = try #require(provenance["sources"] as? [[String: Any]])
+        #expect(sources.first?["fileSHA256"] as? String == (try SHA256Hasher.hashFile(f.source)))
+        #expect((provenance["target"] as? [String: Any])?["fileSHA256"] as? String == (try SHA256Hasher.hashFile(f.target)))
+        #expect(head["vectorSet"] as? String == set)
+        #expect((info["vectorSet"] as? [String: Any])?["settings"] as? [String: String] != nil)
+        let list = try cli.wordshift(["classify", "list", f.store])
+        #expect(list.stdout.contains("embeddings + self-train over \(set)"), "\(list.stdout)")
+        // A second run with the same settings reuses the set and saves version 2.
+        let again = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "movie",
+                                       "--json", "-q"] + Self.small)
+        let second = try #require(try cli.json(again.stdout) as? [String: Any])
+        #expect(second["version"] as? Int == 2 && second["vectorSetReused"] as? Bool == true && second["vectorSet"] as? String == set)
+    }
+
+    @Test func mismatchedVectorSetIsRefusedWithWhatToDo() throws {
+        let f = try files()
+        let base = ["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--vectors", "movie-vectors", "-q"]
+        #expect(try cli.wordshift(base + ["--name", "a"] + Self.small).status == 0)
+        let r = try cli.wordshift(base + ["--name", "b", "--adapt-window", "9"] + Self.small)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("window: 50 → 9") && r.stderr.contains("--rebuild-vectors"), "\(r.stderr)")
+        // Rebuilding a set that a head uses is refused too; nothing of "b" was saved.
+        let rebuild = try cli.wordshift(base + ["--name", "b", "--adapt-window", "9", "--rebuild-vectors"] + Self.small)
+        #expect(rebuild.status != 0 && rebuild.stderr.contains("used by a v1"), "\(rebuild.stderr)")
+        let list = try cli.wordshift(["classify", "list", f.store, "--json"])
+        let heads = try cli.json(list.stdout) as? [[String: Any]]
+        #expect(heads?.map { $0["name"] as? String } == ["a"])
+    }
+
+    @Test func badInputFailsBeforeWorkAndLeavesTheStoreAlone() throws {
+        let f = try files()
+        let before = ClassifyFixtures.fileBytes(f.store)
+        let empty = Scratch.write("\n\n", name: "empty.txt", in: f.dir)
+        let oneClass = Scratch.write("pos\tgood food\npos\tgreat movie\n", name: "one.tsv", in: f.dir)
+        let runs: [[String]] = [
+            ["--source", f.source, "--target-unlabeled", empty, "--name", "x"],
+            ["--source", oneClass, "--target-unlabeled", f.target, "--name", "x"],
+            ["--source", f.source, "--target-unlabeled", f.target, "--name", ""],
+            ["--source", f.source, "--target-unlabeled", f.dir + "/missing.txt", "--name", "x"],
+        ]
+        for args in runs {
+            let r = try cli.wordshift(["classify", "adapt", f.store] + args + Self.small)
+            #expect(r.status != 0 && !r.stderr.isEmpty, "\(args)")
+        }
+        #expect(ClassifyFixtures.fileBytes(f.store) == before)
+        // compare checks its output paths before any work.
+        let c = try cli.wordshift(["classify", "compare", f.store, "--source", f.source, "--target-unlabeled", f.target, "--test", f.test,
+                                   "--svg", f.dir + "/no/such/dir/c.svg"] + Self.small)
+        #expect(c.status != 0 && c.stderr.contains("c.svg"), "\(c.stderr)")
+    }
+
+    @Test func compareWritesTableJSONAndSVGWithTitlesFromTheData() throws {
+        let f = try files()
+        let r = try cli.wordshift(["classify", "compare", f.store, "--source", f.source, "--target-unlabeled", f.target, "--test", f.test,
+                                   "--method", "embeddings", "self-train", "--svg", f.dir + "/c.svg", "--report", f.dir + "/c.json", "-q"]
+                                  + Self.small)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("src → target: accuracy on test\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("embeddings") && r.stdout.contains("self-train"))
+        let svg = try String(contentsOfFile: f.dir + "/c.svg", encoding: .utf8)
+        #expect(svg.contains(">src → target: accuracy on test</text>") && !svg.contains("Restaurant"))
+        let report = try #require(try cli.json(String(contentsOfFile: f.dir + "/c.json", encoding: .utf8)) as? [String: Any])
+        #expect((report["rows"] as? [[String: Any]])?.map { $0["name"] as? String } == ["source-only", "embeddings", "self-train"])
+    }
+}
