@@ -341,10 +341,51 @@ def worker_lookup(broadcast):
     return lk
 
 
-def chunk_pairs(ids, window, symmetric):
+class DenseTable:
+    """Totals of the frequent pairs in place, Wordshift's rule: pair (i, j) of 0-based ids
+    lives here when (i+1)(j+1) <= product; row i holds columns 0..<min(V, product/(i+1)).
+    Low ids are the frequent words, so most increments land here and never reach a sort."""
+
+    def __init__(self, vocab_size, cells):
+        self.vocab_size = vocab_size
+        lo, hi = 0, vocab_size * vocab_size
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.count_cells(mid) <= cells:
+                lo = mid
+            else:
+                hi = mid - 1
+        self.product = lo
+        rows = np.arange(1, vocab_size + 1, dtype=np.int64)
+        lengths = np.minimum(vocab_size, self.product // rows)
+        self.row_start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.cells = int(self.row_start[-1])
+        self.totals = np.zeros(max(1, self.cells), dtype=np.int64)
+
+    def count_cells(self, product):
+        rows = np.arange(1, self.vocab_size + 1, dtype=np.int64)
+        return int(np.minimum(self.vocab_size, product // rows).sum())
+
+    def add(self, index, weights):
+        """Adds float64 weights (integers, exact: a piece's sums stay far below 2^53)."""
+        if len(index):
+            self.totals += np.bincount(index, weights=weights, minlength=len(self.totals)).astype(np.int64)
+
+    def run(self):
+        """The non-zero cells as a sorted (keys, units) run; clears the table."""
+        idx = np.flatnonzero(self.totals)
+        row = np.searchsorted(self.row_start, idx, side="right") - 1
+        keys = (row << ID_BITS) | (idx - self.row_start[row])
+        units = self.totals[idx]
+        self.totals[:] = 0
+        return keys.astype(np.int64), units
+
+
+def chunk_pairs(ids, window, symmetric, dense=None, units_table=None):
     """Packed (word1 << 39 | word2 << 15 | distance) for every pair of in-vocabulary words at
     most `window` apart within a document; out-of-vocabulary tokens are skipped, not counted
-    as positions (Wordshift and the reference tools slide the window over kept words only)."""
+    as positions (Wordshift and the reference tools slide the window over kept words only).
+    With a DenseTable, the frequent pairs are added to it instead."""
     a = ids[(ids >= 0) | (ids == DOC)]
     isdoc = a == DOC
     doc = np.cumsum(isdoc, dtype=np.int64)
@@ -352,16 +393,27 @@ def chunk_pairs(ids, window, symmetric):
     w = a[keep].astype(np.int64)
     d = doc[keep]
     n = len(w)
-    parts = []
+    parts, dense_index, dense_weight = [], [], []
     for k in range(1, min(window, n - 1) + 1):
         same = d[k:] == d[:-k]
         left = w[:-k][same]
         right = w[k:][same]
         if len(left) == 0:
             continue
+        if dense is not None:
+            frequent = (left + 1) * (right + 1) <= dense.product
+            fl, fr = left[frequent], right[frequent]
+            dense_index.append(dense.row_start[fl] + fr)
+            if symmetric:
+                dense_index.append(dense.row_start[fr] + fl)
+            dense_weight.append(np.full(len(fl) * (2 if symmetric else 1), float(units_table[k])))
+            rare = ~frequent
+            left, right = left[rare], right[rare]
         parts.append((left << (ID_BITS + K_BITS)) | (right << K_BITS) | k)
         if symmetric:
             parts.append((right << (ID_BITS + K_BITS)) | (left << K_BITS) | k)
+    if dense is not None and dense_index:
+        dense.add(np.concatenate(dense_index), np.concatenate(dense_weight))
     if not parts:
         return np.empty(0, dtype=np.int64)
     return np.concatenate(parts)
@@ -433,6 +485,7 @@ def cooccur_partition(splits, config, broadcast, stats):
     runs, held = [], 0
     tokens = 0
     emitted = 0
+    dense = DenseTable(config["vocab_size"], config["dense_cells"]) if config["dense_cells"] > 0 else None
 
     def flush(run):
         nonlocal emitted
@@ -450,7 +503,7 @@ def cooccur_partition(splits, config, broadcast, stats):
             toks = split_tokens(chunk)
             ids = np.fromiter(map(lookup.__getitem__, toks), dtype=np.int32, count=len(toks))
             tokens += int(np.count_nonzero(ids >= OOV))
-            run = combine_packed(chunk_pairs(ids, window, symmetric), units_table)
+            run = combine_packed(chunk_pairs(ids, window, symmetric, dense, units_table), units_table)
             if len(run[0]):
                 runs.append(run)
                 held += len(run[0])
@@ -464,6 +517,10 @@ def cooccur_partition(splits, config, broadcast, stats):
                 else:
                     runs = [merged]
                     held = len(merged[0])
+    if dense is not None:
+        run = dense.run()
+        if len(run[0]):
+            runs.append(run)
     if runs:
         yield from flush(merge_runs(runs))
     stats.add((tokens, emitted))
@@ -654,7 +711,8 @@ def run_cooccur(args):
     map_entries = parse_size(args.map_memory) // 16
     config = {"window": args.window, "symmetric": symmetric, "units": units, "denominator": denominator,
               "bounds": bounds, "vocab_size": len(words), "map_entries": map_entries,
-              "blob_entries": (4 << 20) // 16 * 8, "block": 1 << 20}
+              "blob_entries": (4 << 20) // 16 * 8, "block": 1 << 20,
+              "dense_cells": parse_size(args.dense_memory) // 8 if args.dense_memory != "0" else 0}
     out = os.path.abspath(args.out)
     staging = f"{out}.partial-{uuid.uuid4().hex[:12]}"
     os.mkdir(staging)
@@ -767,6 +825,8 @@ def main(argv=None):
     c.add_argument("--shards", type=int, default=8, help="output shards: disjoint ranges of word1 (default 8)")
     c.add_argument("--map-memory", default="128M",
                    help="16-byte pairs a task holds while it combines them, before they go to the shuffle (default 128M; the task peaks at about 3x)")
+    c.add_argument("--dense-memory", default="32M",
+                   help="table of a task for the frequent pairs, 8 bytes a cell (default 32M; 0: none)")
     args = p.parse_args(argv)
     try:
         if args.command == "vocab":
