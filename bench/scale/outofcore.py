@@ -67,6 +67,8 @@ def train(args, corpus, budget, work, name):
            "--seed", str(args.seed), "--iter", str(args.iter), "--temp-dir", work, "--json", "--quiet"]
     if budget:
         cmd += ["--memory", budget]
+    if args.tokenizer:
+        cmd += ["--tokenizer", args.tokenizer]
     stdout, wall, rss = timed(cmd)
     summary = json.loads(stdout)
     vec = os.path.join(work, name + ".bin")
@@ -162,6 +164,7 @@ def main():
         q.add_argument("--threads", type=int, default=2)
         q.add_argument("--seed", type=int, default=1)
         q.add_argument("--temp-dir", default=None)
+        q.add_argument("--tokenizer", default=None, help="passed to wordshift train (default: its own)")
         if name == "pair":
             q.add_argument("--order", choices=["memory-first", "budget-first"], default="memory-first")
     b = sub.add_parser("build-large")
