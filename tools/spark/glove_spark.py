@@ -838,6 +838,16 @@ def main(argv=None):
     except UsageError as e:
         print(f"glove_spark.py: error: {e}", file=sys.stderr)
         return 2
+    except Exception as e:  # a failed Spark job, a damaged gzip file, a full disk: one line, then the details
+        if os.environ.get("GLOVE_SPARK_TRACEBACK"):
+            raise
+        lines = [l for l in str(e).splitlines() if l.strip()]
+        print(f"glove_spark.py: error: {type(e).__name__}: {lines[0] if lines else ''}", file=sys.stderr)
+        cause = [l.strip() for l in lines if "Error:" in l or "Exception:" in l]
+        if cause:
+            print(f"  cause: {cause[-1][:500]}", file=sys.stderr)
+        print("  (nothing was written; set GLOVE_SPARK_TRACEBACK=1 for the full trace)", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))
     return 0

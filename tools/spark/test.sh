@@ -114,5 +114,12 @@ if out=$("$wordshift" train glove --vocab "$work/head/vocab-wordshift.txt" --coo
 elif grep -q "part-00000.bin: counted with another vocabulary" <<<"$out" && [ ! -e "$work/x.sqlite" ]; then pass "wordshift refuses Spark shards of another vocabulary, naming the shard"
 else fail "another vocabulary: unexpected message: $out"; fi
 
+mkdir -p "$work/damaged"
+head -c 20000 "$work/head-corpus/part-3.txt.gz" > "$work/damaged/cut.txt.gz"
+if out=$(job vocab --corpus "$work/damaged" --out "$work/damaged-vocab.txt" 2>&1); then
+    fail "a truncated gzip file was counted"
+elif grep -q "glove_spark.py: error:" <<<"$out" && [ ! -e "$work/damaged-vocab.txt" ]; then pass "a truncated gzip file stops the job, nothing written"
+else fail "truncated gzip: unexpected output: ${out:0:300}"; fi
+
 echo "spark test: $failures failures in $(( $(date +%s) - started )) s"
 [ "$failures" = 0 ]
