@@ -86,6 +86,7 @@ public final class StoreWriter {
         try unit.withUnsafeBytes { try insertVector.bind(3, blob: $0); try insertVector.step() }
         insertVector.reset()
         count += 1
+        if count == 1 { TestHooks.pause(.storeRows) }
     }
 
     /// Runs `body` with the connection of the store under construction (inside its
