@@ -59,9 +59,9 @@ struct ClassifyTrain: ParsableCommand {
         let s = try VectorStore(path: store)
         try StoreUpdate.checkWritable(store)  // before training, not after
         let config = try head.config(for: s)
-        let trainData = try LabeledDataReader.read(train)
+        let trainData = try LabelTables.read(train, quiet: output.quiet)
         try LabeledDataReader.requireTwoClasses(trainData)
-        let validData = try valid.map { try LabeledDataReader.read($0) }
+        let validData = try valid.map { try LabelTables.read($0, quiet: output.quiet) }
         let index = try loadIndex(store, quiet: output.quiet)
         let r = try Classifier.train(index: index, train: trainData, valid: validData, config: config,
                                      progress: ProgressRenderer.handler(quiet: output.quiet))
@@ -70,21 +70,10 @@ struct ClassifyTrain: ParsableCommand {
                               epochsRun: r.training.epochsRun, bestEpoch: r.training.bestEpoch, trainSeconds: r.training.seconds,
                               validation: r.validation)
         if output.json { try JSONOutput.print(summary); return }
-        print("head \(name) version \(version): \(r.head.labels.count) labels, \(r.trainCount) training examples, "
+        print("head \(LabelTables.name(name)) version \(version): \(r.head.labels.count) labels, \(r.trainCount) training examples, "
               + "\(r.training.epochsRun) epochs (best \(r.training.bestEpoch)), trained in \(Format.fixed(r.training.seconds, 2)) s")
-        if let m = r.validation { printMetrics(m, title: "validation (\(r.validCount) examples)") }
+        if let m = r.validation { LabelTables.printMetrics(m, title: "validation (\(r.validCount) examples)") }
     }
-}
-
-func printMetrics(_ m: ClassificationMetrics, title: String) {
-    print("\(title): accuracy \(Format.percent(m.accuracy)), macro-F1 \(Format.fixed(m.macroF1 * 100, 2))")
-    print("label".padding(16) + "precision  recall     F1         support")
-    for l in m.perLabel {
-        print(l.label.padding(16) + Format.fixed(l.precision, 4).padding(11) + Format.fixed(l.recall, 4).padding(11)
-              + Format.fixed(l.f1, 4).padding(11) + "\(l.support)")
-    }
-    print("confusion (rows gold, columns predicted): " + m.labels.joined(separator: " "))
-    for (i, row) in m.confusion.enumerated() { print("  " + m.labels[i].padding(14) + row.map(String.init).joined(separator: " ")) }
 }
 
 struct ClassifyPredict: ParsableCommand {
@@ -113,7 +102,7 @@ struct ClassifyPredict: ParsableCommand {
         }
         if output.json { try JSONOutput.print(lines); return }
         for l in lines {
-            print(zip(l.labels, l.probabilities).map { "__label__\($0) \(Format.fixed(Double($1), 4))" }.joined(separator: " "))
+            print(zip(l.labels, l.probabilities).map { "__label__\(Quote.terminalSafe($0)) \(Format.fixed(Double($1), 4))" }.joined(separator: " "))
         }
     }
 }
@@ -129,9 +118,9 @@ struct ClassifyEvaluate: ParsableCommand {
     func run() throws {
         let s = try VectorStore(path: store)
         let h = try HeadStore.load(name: name, store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
-        let m = h.evaluate(try LabeledDataReader.read(file))
+        let m = h.evaluate(try LabelTables.read(file, quiet: output.quiet))
         if output.json { try JSONOutput.print(m); return }
-        printMetrics(m, title: "\(file) (\(m.count) examples)")
+        LabelTables.printMetrics(m, title: "\(file) (\(m.count) examples)")
     }
 }
 
@@ -151,7 +140,7 @@ struct ClassifyList: ParsableCommand {
             print("name".padding(20) + "version  labels".padding(24) + "accuracy  made by".padding(34) + "created")
             for h in heads {
                 let made = h.provenance.map { $0.method.title + (h.vectorSet.map { " over " + $0 } ?? "") } ?? "classify train"
-                print(h.name.padding(20) + "\(h.version)/\(h.versions)".padding(9) + h.labels.joined(separator: ",").padding(15)
+                print(LabelTables.name(h.name).padding(20) + "\(h.version)/\(h.versions)".padding(9) + LabelTables.labelList(h.labels).padding(15)
                       + (h.metrics.map { Format.percent($0.accuracy) } ?? "-").padding(10) + made.padding(34) + h.createdAt)
             }
         }
@@ -180,7 +169,7 @@ struct ClassifyInfo: ParsableCommand {
         let set = try e.vectorSet.flatMap { try VectorSets.find($0, in: s) }
         if output.json { try JSONOutput.print(Info(head: e, vectorSet: set)); return }
         let c = e.config
-        print("head \(e.name) version \(e.version) of \(e.versions), created \(e.createdAt)")
+        print("head \(LabelTables.name(e.name)) version \(e.version) of \(e.versions), created \(e.createdAt)")
         print("labels: \(e.labels.joined(separator: ", "))")
         print("model: dimension \(c.dimension), \(c.features.storeCount) vector rows + \(c.features.buckets) buckets, word n-grams \(c.features.wordNgrams), "
               + "hidden \(c.hidden), \(c.freeze ? "frozen" : "fine-tuned") vectors, \(c.epochs) epochs, lr \(c.learningRate), seed \(c.seed)")

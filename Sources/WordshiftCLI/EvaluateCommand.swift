@@ -52,13 +52,20 @@ struct EvaluateSimilarity: ParsableCommand {
         let results = try files.map {
             try SimilarityEvaluation.run(index: vectors.index, file: $0, restrictVocab: restrictVocab, subwords: vectors.subwords)
         }
+        for r in results where r.invalidLines > 0 {
+            let listed = r.firstInvalidLines.map(String.init).joined(separator: ", ")
+            warn("\(r.file): skipped \(r.invalidLines) line\(r.invalidLines == 1 ? "" : "s") without two words and a finite score "
+                 + "(line\(r.invalidLines == 1 ? "" : "s") \(listed)\(r.invalidLines > r.firstInvalidLines.count ? ", …" : ""))",
+                 quiet: output.quiet)
+        }
         if output.json { try JSONOutput.print(Result(results: results)); return }
-        print("file".padding(34) + "spearman  pearson   used/pairs   all pairs: spearman  coverage (subwords)")
+        print("file".padding(34) + "spearman  pearson   used/pairs   all pairs: spearman  coverage (subwords)  skipped lines")
         for r in results {
             let name = r.file.split(separator: "/").last.map(String.init) ?? r.file
             print(name.padding(34) + Format.fixed(r.spearman, 4).padding(10) + Format.fixed(r.pearson, 4).padding(10)
                   + "\(r.used)/\(r.pairs)".padding(24) + Format.fixed(r.spearmanAllPairs, 4).padding(10)
-                  + Format.percent(r.coverageWithSubwords) + (vectors.subwords == nil ? " (no subwords)" : ""))
+                  + (Format.percent(r.coverageWithSubwords) + (vectors.subwords == nil ? " (no subwords)" : "")).padding(21)
+                  + "\(r.invalidLines)")
         }
     }
 }

@@ -1,5 +1,5 @@
 /// Accuracy, per-label precision/recall/F1, macro-F1 and the confusion matrix
-/// (`confusion[gold][predicted]`).
+/// (`confusion[gold][predicted]`, up to `maximumConfusionLabels` labels).
 public struct ClassificationMetrics: Codable, Sendable, Equatable {
     /// Precision, recall and F1 of one label.
     public struct PerLabel: Codable, Sendable, Equatable {
@@ -25,38 +25,59 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var macroF1: Double
     /// Per-label figures, in the order of ``labels``.
     public var perLabel: [PerLabel]
-    /// `confusion[gold][predicted]`: how many examples of each gold label got each prediction.
+    /// `confusion[gold][predicted]`; empty when there are more than `maximumConfusionLabels`
+    /// labels (10,000 labels would make a 10⁸-cell matrix).
     public var confusion: [[Int]]
 
+    /// Most labels for which a confusion matrix is kept.
+    public static let maximumConfusionLabels = 100
+
     /// Computes every figure from a confusion matrix (`confusion[gold][predicted]`, one row and
-    /// column per label; missing cells count as 0).
+    /// column per label; missing cells count as 0); the matrix is kept up to `maximumConfusionLabels` labels.
     public init(labels: [String], confusion: [[Int]]) {
+        let k = labels.count
+        var tp = [Int](repeating: 0, count: k), gold = tp, predicted = tp
+        for (g, row) in confusion.prefix(k).enumerated() {
+            for (p, n) in row.prefix(k).enumerated() {
+                gold[g] += n
+                predicted[p] += n
+                if g == p { tp[g] += n }
+            }
+        }
+        self.init(labels: labels, truePositives: tp, gold: gold, predicted: predicted,
+                  confusion: k <= Self.maximumConfusionLabels ? confusion : [])
+    }
+
+    /// From gold label ids (−1 ignored) and predicted ids, in time linear in examples and labels.
+    public init(labels: [String], gold: [Int], predicted: [Int]) {
+        let k = labels.count
+        var tp = [Int](repeating: 0, count: k), goldCount = tp, predictedCount = tp
+        let dense = k <= Self.maximumConfusionLabels
+        var m = dense ? [[Int]](repeating: [Int](repeating: 0, count: k), count: k) : []
+        for (g, p) in zip(gold, predicted) where g >= 0 && g < k && p >= 0 && p < k {
+            goldCount[g] += 1
+            predictedCount[p] += 1
+            if g == p { tp[g] += 1 }
+            if dense { m[g][p] += 1 }
+        }
+        self.init(labels: labels, truePositives: tp, gold: goldCount, predicted: predictedCount, confusion: m)
+    }
+
+    private init(labels: [String], truePositives tp: [Int], gold: [Int], predicted: [Int], confusion: [[Int]]) {
         self.labels = labels
         self.confusion = confusion
-        let k = labels.count
-        var total = 0, right = 0
         var rows: [PerLabel] = []
-        for c in 0..<k {
-            let tp = c < confusion.count && c < confusion[c].count ? confusion[c][c] : 0
-            let gold = c < confusion.count ? confusion[c].reduce(0, +) : 0
-            let predicted = confusion.reduce(0) { $0 + (c < $1.count ? $1[c] : 0) }
-            total += gold
-            right += tp
-            let p = predicted > 0 ? Double(tp) / Double(predicted) : 0
-            let r = gold > 0 ? Double(tp) / Double(gold) : 0
+        rows.reserveCapacity(labels.count)
+        for (c, label) in labels.enumerated() {
+            let p = predicted[c] > 0 ? Double(tp[c]) / Double(predicted[c]) : 0
+            let r = gold[c] > 0 ? Double(tp[c]) / Double(gold[c]) : 0
             let f = p + r > 0 ? 2 * p * r / (p + r) : 0
-            rows.append(PerLabel(label: labels[c], precision: p, recall: r, f1: f, support: gold))
+            rows.append(PerLabel(label: label, precision: p, recall: r, f1: f, support: gold[c]))
         }
+        let total = gold.reduce(0, +), right = tp.reduce(0, +)
         count = total
         accuracy = total > 0 ? Double(right) / Double(total) : 0
         perLabel = rows
-        macroF1 = k > 0 ? rows.map(\.f1).reduce(0, +) / Double(k) : 0
-    }
-
-    /// From gold label ids (−1 ignored) and predicted ids.
-    public init(labels: [String], gold: [Int], predicted: [Int]) {
-        var m = [[Int]](repeating: [Int](repeating: 0, count: labels.count), count: labels.count)
-        for (g, p) in zip(gold, predicted) where g >= 0 && g < labels.count && p >= 0 && p < labels.count { m[g][p] += 1 }
-        self.init(labels: labels, confusion: m)
+        macroF1 = labels.isEmpty ? 0 : rows.map(\.f1).reduce(0, +) / Double(labels.count)
     }
 }

@@ -9,6 +9,10 @@ public struct LabeledDataset: Sendable {
     public var labelIDs: [Int]
     /// Where the data came from (for messages).
     public var source: String
+    /// Lines with a label but no text, skipped by the reader (they are no example).
+    public var linesWithoutText = 0
+    /// Line numbers (1-based) of the first of those, at most `LabeledDataReader.skippedLinesListed`.
+    public var firstLinesWithoutText: [Int] = []
 
     /// A dataset of `texts` with `labelIDs` indexing `labels` (parallel arrays); `source` names where it came from.
     public init(labels: [String], texts: [String], labelIDs: [Int], source: String) {
@@ -40,6 +44,7 @@ public struct LabeledDataset: Sendable {
             if let i = labels.firstIndex(of: name) { map.append(i) } else { labels.append(name); map.append(labels.count - 1) }
         }
         texts += other.texts
+        linesWithoutText += other.linesWithoutText
         labelIDs += other.labelIDs.map { map[$0] }
     }
 
@@ -52,7 +57,11 @@ public struct LabeledDataset: Sendable {
 
 /// Reads labeled text files (`label<TAB>text` or fastText's `__label__x text` lines).
 public enum LabeledDataReader {
-    /// Splits one line into (label, text). Returns nil for a blank line.
+    /// How many line numbers of skipped lines a dataset keeps.
+    public static let skippedLinesListed = 10
+
+    /// Splits one line into (label, text). Returns nil for a blank line; the text is empty for
+    /// a line with a label and nothing else.
     static func split(_ line: String, path: String, lineNumber: Int) throws -> (String, String)? {
         let trimmed = line.trimmingASCIIWhitespace()
         if trimmed.isEmpty { return nil }
@@ -68,43 +77,51 @@ public enum LabeledDataReader {
             guard let label, !label.isEmpty else {
                 throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "empty label after __label__")
             }
-            guard !rest.isEmpty else {
-                throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \(Quote.word(String(label))) without text")
-            }
             return (String(label), String(rest))
         }
-        guard let tab = trimmed.firstIndex(of: "\t") else {
+        // The tab is looked for in the line as it is: `label<TAB>` (no text) keeps its tab.
+        guard let tab = line.firstIndex(of: "\t") else {
             throw WordshiftError.malformedLine(path: path, line: lineNumber,
                 message: "expected `label<TAB>text` or `__label__x text`")
         }
-        let label = trimmed[..<tab].trimmingASCIIWhitespace()
-        let text = trimmed[trimmed.index(after: tab)...].trimmingASCIIWhitespace()
+        let label = line[..<tab].trimmingASCIIWhitespace()
+        let text = line[line.index(after: tab)...].trimmingASCIIWhitespace()
         guard !label.isEmpty else { throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "empty label") }
-        guard !text.isEmpty else {
-            throw WordshiftError.malformedLine(path: path, line: lineNumber, message: "label \(Quote.word(String(label))) without text")
-        }
         return (label, text)
     }
 
-    /// Reads a labeled file (plain, .gz or `-`). `limit` keeps the first N examples.
+    /// Reads a labeled file (plain, .gz or `-`). `limit` keeps the first N examples. A line
+    /// with a label but no text is skipped and counted (`linesWithoutText`).
     public static func read(_ path: String, limit: Int? = nil) throws -> LabeledDataset {
         let reader = try LineReader(path: path)
         var labels: [String] = [], index: [String: Int] = [:]
         var texts: [String] = [], ids: [Int] = []
+        var withoutText = 0, firstWithoutText: [Int] = []
         while let line = try reader.nextLine({ String(decoding: $0, as: UTF8.self) }) {
             if let limit, texts.count >= limit { break }
             guard let (label, text) = try split(line, path: path, lineNumber: reader.lineNumber) else { continue }
+            if text.isEmpty {
+                withoutText += 1
+                if firstWithoutText.count < skippedLinesListed { firstWithoutText.append(reader.lineNumber) }
+                continue
+            }
             let id: Int
             if let i = index[label] { id = i } else { id = labels.count; index[label] = id; labels.append(label) }
             texts.append(text)
             ids.append(id)
         }
-        guard !texts.isEmpty else { throw WordshiftError.emptyInput(path: path, message: "no labeled lines") }
+        guard !texts.isEmpty else {
+            throw WordshiftError.emptyInput(path: path, message: "no labeled lines"
+                + (withoutText > 0 ? " (\(withoutText) lines have a label but no text)" : ""))
+        }
         // Sorted label names make a head independent of line order.
         let order = labels.indices.sorted { labels[$0] < labels[$1] }
         var remap = [Int](repeating: 0, count: labels.count)
         for (new, old) in order.enumerated() { remap[old] = new }
-        return LabeledDataset(labels: order.map { labels[$0] }, texts: texts, labelIDs: ids.map { remap[$0] }, source: path)
+        var data = LabeledDataset(labels: order.map { labels[$0] }, texts: texts, labelIDs: ids.map { remap[$0] }, source: path)
+        data.linesWithoutText = withoutText
+        data.firstLinesWithoutText = firstWithoutText
+        return data
     }
 
     /// Reads unlabeled text, one document per line; a labeled line contributes its text only.

@@ -17,11 +17,8 @@ public struct CooccurrenceOptions: Codable, Sendable, Equatable {
     /// ``defaultTemporaryDirectory``, at most 64 spill files open at once.
     public init() {}
 
-    /// `$TMPDIR` when set and not empty, else `/tmp`.
-    public static var defaultTemporaryDirectory: String {
-        if let t = getenv("TMPDIR"), let s = String(validatingCString: t), !s.isEmpty { return s }
-        return "/tmp"
-    }
+    /// `$TMPDIR`, or `/tmp` when it is unset or empty.
+    public static var defaultTemporaryDirectory: String { TemporaryFileOwner.defaultDirectory }
 
     /// The largest budget `parseMemory` accepts (1 PiB).
     public static let maximumMemory = 1 << 50

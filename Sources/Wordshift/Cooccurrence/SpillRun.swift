@@ -10,7 +10,7 @@ final class SpillRun {
 
     /// Writes all entries of `source` (sorted, keys unique) into a new file in `directory`.
     init(directory: String, index: Int, source: EntrySource) throws {
-        path = directory + "/wordshift-cooc-\(getpid())-\(index)-\(UInt32.random(in: 0...UInt32.max)).run"
+        path = TemporaryFileOwner.scratch(in: directory, kind: "cooc-\(index).run")
         TemporaryFiles.register(path)
         do {
             guard let f = fopen(path, "wb") else {

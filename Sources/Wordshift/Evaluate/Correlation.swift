@@ -1,8 +1,9 @@
 /// Rank and linear correlation, as scipy computes them (average ranks for ties).
 package enum Correlation {
+    /// NaN unless both have the same length > 1 and every value is finite.
     package static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         let n = Double(x.count)
-        guard x.count == y.count, x.count > 1 else { return .nan }
+        guard x.count == y.count, x.count > 1, x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else { return .nan }
         let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
         var sxy = 0.0, sxx = 0.0, syy = 0.0
         for i in 0..<x.count {
@@ -12,7 +13,11 @@ package enum Correlation {
         return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan
     }
 
-    package static func spearman(_ x: [Double], _ y: [Double]) -> Double { pearson(ranks(x), ranks(y)) }
+    /// NaN unless every value is finite (a NaN has no rank).
+    package static func spearman(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else { return .nan }
+        return pearson(ranks(x), ranks(y))
+    }
 
     /// 1-based ranks, ties sharing their average rank.
     package static func ranks(_ v: [Double]) -> [Double] {

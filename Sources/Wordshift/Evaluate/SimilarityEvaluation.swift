@@ -2,7 +2,9 @@
 /// as gensim's `evaluate_word_pairs` computes them (case-insensitive, first `restrictVocab`
 /// words, pairs with an unknown word skipped). Reads `w1<TAB>w2<TAB>score`, space-separated
 /// files (MEN) and SimVerb's five columns (the score is the last numeric field); `#` lines
-/// are comments; CRLF is fine.
+/// are comments; CRLF is fine. A line without two words and a finite score (`nan`, `inf`,
+/// text) is skipped and counted, with its line number in `firstInvalidLines`: it never takes
+/// part in a correlation.
 public struct SimilarityEvaluation: Codable, Sendable {
     /// The similarity file, as given.
     public var file: String
@@ -18,8 +20,12 @@ public struct SimilarityEvaluation: Codable, Sendable {
     public var pearson: Double = .nan
     /// `used / pairs`, a fraction in [0, 1].
     public var coverage: Double = 0
-    /// Lines that were neither comments nor valid pairs.
+    /// Lines that were neither comments nor valid pairs (skipped).
     public var invalidLines = 0
+    /// Line numbers (1-based) of the first skipped lines, at most `invalidLinesListed`.
+    public var firstInvalidLines: [Int] = []
+    /// How many skipped line numbers `firstInvalidLines` keeps.
+    public static let invalidLinesListed = 10
     /// Pairs with a word outside the vocabulary that subwords could still score.
     public var subwordPairs = 0
     /// Share of pairs scored with vocabulary or subword vectors.
@@ -33,6 +39,7 @@ public struct SimilarityEvaluation: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case file, pairs, used, skipped, spearman, pearson, coverage
         case invalidLines = "invalid_lines"
+        case firstInvalidLines = "first_invalid_lines"
         case subwordPairs = "subword_pairs"
         case coverageWithSubwords = "coverage_with_subwords"
         case spearmanAllPairs = "spearman_all_pairs"
@@ -49,23 +56,33 @@ public struct SimilarityEvaluation: Codable, Sendable {
         public var score: Double
     }
 
-    /// Reads the pairs of a similarity file.
+    /// Reads the pairs of a similarity file; `invalid` counts the lines skipped.
     public static func readPairs(_ file: String) throws -> (pairs: [Pair], invalid: Int) {
+        let r = try readPairLines(file)
+        return (r.pairs, r.invalidLines.count)
+    }
+
+    /// The pairs of a similarity file and the numbers of the lines skipped.
+    static func readPairLines(_ file: String) throws -> (pairs: [Pair], invalidLines: [Int]) {
         var pairs: [Pair] = []
-        var invalid = 0
+        var invalid: [Int] = []
         let lines = try LineReader(path: file)
         while let text = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
             if text.hasPrefix("#") || text.allSatisfy({ $0.isWhitespace }) { continue }
             let fields = text.contains("\t")
                 ? text.split(separator: "\t").map { String($0).trimmingSpaces() }
                 : text.split(whereSeparator: { $0 == " " }).map(String.init)
-            guard fields.count >= 3, let score = fields[2...].reversed().lazy.compactMap({ Double($0) }).first else {
-                invalid += 1
+            // The last field that is a number; `nan` and `inf` parse as Doubles but are no score.
+            guard fields.count >= 3, let score = fields[2...].reversed().lazy.compactMap({ Double($0) }).first, score.isFinite else {
+                invalid.append(lines.lineNumber)
                 continue
             }
             pairs.append(Pair(first: fields[0], second: fields[1], score: score))
         }
-        if pairs.isEmpty { throw WordshiftError.emptyInput(path: file, message: "no word pairs found") }
+        if pairs.isEmpty {
+            throw WordshiftError.emptyInput(path: file, message: "no word pairs found (lines of two words and a finite score"
+                + (invalid.isEmpty ? ")" : "; \(invalid.count) lines were not, the first at line \(invalid[0]))"))
+        }
         return (pairs, invalid)
     }
 
@@ -74,9 +91,10 @@ public struct SimilarityEvaluation: Codable, Sendable {
     public static func run(index: EmbeddingIndex, file: String, restrictVocab: Int = 300_000,
                            subwords: NgramTable? = nil) throws -> SimilarityEvaluation {
         let resolver = WordResolver(index: index, restrict: restrictVocab, caseInsensitive: true)
-        let (pairs, invalid) = try readPairs(file)
+        let (pairs, invalid) = try readPairLines(file)
         var result = SimilarityEvaluation(file: file)
-        result.invalidLines = invalid
+        result.invalidLines = invalid.count
+        result.firstInvalidLines = Array(invalid.prefix(invalidLinesListed))
         var gold: [Double] = [], model: [Double] = []
         var allModel: [Double] = []
         func unit(_ word: String) -> [Float]? {

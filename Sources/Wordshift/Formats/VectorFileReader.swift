@@ -44,9 +44,9 @@ public enum VectorFileReader {
 }
 
 extension VectorFileReader {
-    /// Copies standard input (decompressed) into a registered temporary file.
+    /// Copies standard input (decompressed) into a registered temporary file in `$TMPDIR`.
     static func spoolStandardInput() throws -> String {
-        let path = System.temporarySibling(of: "/tmp/wordshift-stdin")
+        let path = TemporaryFileOwner.scratch(in: TemporaryFileOwner.defaultDirectory, kind: "stdin")
         TemporaryFiles.register(path)
         guard let out = fopen(path, "wb") else {
             TemporaryFiles.remove(path)
@@ -68,6 +68,7 @@ extension VectorFileReader {
             TemporaryFiles.remove(path)
             throw error
         }
+        TestHooks.pause(.spooled)
         return path
     }
 }

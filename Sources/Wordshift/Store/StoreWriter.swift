@@ -67,25 +67,36 @@ public final class StoreWriter {
 
     /// Appends one word and its vector (stored as a unit vector plus its norm). Words must be
     /// unique; the caller de-duplicates.
+    ///
+    /// The norm is computed in double precision (a float32 sum of squares overflows beyond
+    /// components of about 1.8e19 and underflows to 0 below about 1e-23, which stored tiny
+    /// vectors as zeros), kept as a double, and the unit vector is rounded once to float32; so
+    /// `export`, which multiplies in double, gives back every component within one ulp.
     public func add(word: String, count wordCount: Int?, vector: UnsafeBufferPointer<Float>) throws {
         precondition(vector.count == dimension, "vector length must equal the store dimension")
-        let norm = VectorMath.norm(vector)
-        guard norm.isFinite else {
+        var squares = 0.0
+        for i in 0..<dimension {
+            let v = Double(vector[i])
+            squares += v * v
+        }
+        let norm = squares.squareRoot()
+        guard norm.isFinite, Float(norm).isFinite else {
             throw WordshiftError.invalidArgument("the vector of \(Quote.word(word)) is not finite (NaN, infinite, or too large for float32); "
                 + "a store holds finite numbers only")
         }
-        let inv: Float = norm > 0 ? 1 / norm : 0
-        for i in 0..<dimension { unit[i] = vector[i] * inv }
+        let inv = norm > 0 ? 1 / norm : 0
+        for i in 0..<dimension { unit[i] = Float(Double(vector[i]) * inv) }
         try insertWord.bind(1, count)
         try insertWord.bind(2, word)
         if let wordCount { try insertWord.bind(3, wordCount) } else { try insertWord.bindNull(3) }
         try insertWord.step()
         insertWord.reset()
         try insertVector.bind(1, count)
-        try insertVector.bind(2, Double(norm))
+        try insertVector.bind(2, norm)
         try unit.withUnsafeBytes { try insertVector.bind(3, blob: $0); try insertVector.step() }
         insertVector.reset()
         count += 1
+        if count == 1 { TestHooks.pause(.storeRows) }
     }
 
     /// Runs `body` with the connection of the store under construction (inside its

@@ -104,9 +104,10 @@ public enum VectorImport {
                 guard blob.count == store.dimension * 4 else {
                     throw WordshiftError.notAStore(path: store.path, message: "vector row \(n) has \(blob.count) bytes")
                 }
-                let norm = Float(s.double(1))
+                // In double with the stored double norm: one rounding, within one ulp of the original.
+                let norm = s.double(1)
                 row.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
-                for j in 0..<row.count { row[j] *= norm }
+                for j in 0..<row.count { row[j] = Float(Double(row[j]) * norm) }
                 try row.withUnsafeBufferPointer { try writer.write(word: s.string(0), vector: $0) }
                 n += 1
                 if n & 0x3FFF == 0 { progress.update(Double(n)) }

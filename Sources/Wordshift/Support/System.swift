@@ -56,8 +56,7 @@ package enum System {
 
     package static func errnoString() -> String { String(cString: strerror(errno)) }
 
-    /// A unique temporary path next to `path`, so that a final rename stays on one file system.
-    package static func temporarySibling(of path: String) -> String {
-        "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    }
+    /// A unique temporary path next to `path`, so that a final rename stays on one file system
+    /// (named so that `TemporaryFileOwner` can clean it up after a crash).
+    package static func temporarySibling(of path: String) -> String { TemporaryFileOwner.sibling(of: path) }
 }

@@ -11,9 +11,15 @@ import Glibc
 ///   it reaches the point, then waits there until a test deletes `<file>` (or kills it).
 ///
 /// Points: `WAITING_FOR_LOCK` (a connection found the store locked and starts waiting),
-/// `BEFORE_COMMIT` (`StoreUpdate` has written everything and is about to commit).
+/// `BEFORE_COMMIT` (`StoreUpdate` has written everything and is about to commit),
+/// `STORE_ROWS` (a `StoreWriter` has written its first row into its temporary file),
+/// `SPOOLED` (standard input has been copied to a temporary file),
+/// `TRAINING` (GloVe pairs are shuffled, on disk when out of core, and iterations are about to start).
 enum TestHooks {
-    enum Point: String { case waitingForLock = "WAITING_FOR_LOCK", beforeCommit = "BEFORE_COMMIT" }
+    enum Point: String {
+        case waitingForLock = "WAITING_FOR_LOCK", beforeCommit = "BEFORE_COMMIT", storeRows = "STORE_ROWS", spooled = "SPOOLED"
+        case training = "TRAINING"
+    }
 
     static func mark(_ point: Point) {
         #if DEBUG

@@ -164,7 +164,53 @@ struct TokenStream: ~Copyable {
         } else if !tokenHasNonASCII {
             normaliser.lowercaseASCII(p, count) { sink.token($0) }
         } else {
-            normaliser.nfkc(p, count, fold: !options.keepCase) { sink.token($0) }
+            // NFKC can turn one word character into several words (U+FDFA becomes a four-word
+            // phrase): the normalised form is split again at whitespace, so no token holds any.
+            var pieces = 0
+            normaliser.nfkc(p, count, fold: !options.keepCase) { normalised in
+                Whitespace.forEachPiece(of: normalised) { piece in
+                    pieces += 1
+                    sink.token(piece)
+                }
+            }
+            tokens += pieces - 1
         }
+    }
+}
+
+/// Unicode White_Space in UTF-8 text.
+enum Whitespace {
+    /// Calls `body` with each maximal run of `text` that holds no whitespace, cut to
+    /// `maximumTokenBytes` on a character boundary (normalisation can lengthen a token).
+    static func forEachPiece(of text: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = text.count
+        var i = 0, start = 0
+        func piece(_ end: Int) {
+            guard end > start else { return }
+            body(UnsafeRawBufferPointer(start: base + start, count: UTF8Boundary.truncated(base + start, end - start, to: maximumTokenBytes)))
+        }
+        while i < n {
+            let length = whitespaceLength(base + i, n - i)
+            if length > 0 {
+                piece(i)
+                i += length
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        piece(n)
+    }
+
+    /// The byte length of the whitespace character at `p`, or 0 if there is none there.
+    @inline(__always)
+    static func whitespaceLength(_ p: UnsafePointer<UInt8>, _ available: Int) -> Int {
+        let b = p[0]
+        if b < 0x80 { return (b >= 0x09 && b <= 0x0D) || b == 0x20 ? 1 : 0 }
+        guard b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3 else { return 0 }
+        let (scalar, length) = UTF8Decoding.decode(p, available)
+        guard let scalar, scalar.properties.isWhitespace else { return 0 }
+        return length
     }
 }

@@ -245,6 +245,7 @@ public enum GloVePipeline {
         defer { pairs.release() }
         summary.pairStorage = outOfCore ? "disk" : "memory"
         summary.stageSeconds["shuffle"] = System.now() - t
+        TestHooks.pause(.training)
         if outOfCore {
             progress.log("pairs: out of core, \(Format.quantity(Double(pairs.count * MemoryLayout<TrainingPair>.stride)))B in "
                 + "\(pairs.strata.count) stratum files in \(config.cooccurrence.temporaryDirectory) (--memory \(Format.quantity(Double(config.cooccurrence.memoryBytes)))B)")

@@ -21,8 +21,7 @@ final class StratumFiles {
     /// Creates one empty file per stratum in `directory`; the append buffers take at most
     /// `bufferBytes` in all.
     init(directory: String, strata: Int, bufferBytes: Int) throws {
-        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        paths = (0..<strata).map { "\(directory)/wordshift-pairs-\(tag)-\($0).strat" }
+        paths = (0..<strata).map { TemporaryFileOwner.scratch(in: directory, kind: "pairs-\($0).strat") }
         descriptors = []
         sizes = [Int](repeating: 0, count: strata)
         filled = [Int](repeating: 0, count: strata)

@@ -4,7 +4,8 @@ import Glibc
 
 /// The corpus as a sequence of provisional token ids (UInt32), with `documentEnd` between
 /// documents: written during the counting pass, so that the co-occurrence pass neither re-reads
-/// nor re-tokenizes the corpus (and standard input can be used). Lives in a temporary file.
+/// nor re-tokenizes the corpus (and standard input can be used). Lives in a temporary file that
+/// is unlinked as soon as it is open, so no end of the process (kill -9 included) leaves it behind.
 final class TokenIdStream {
     static let documentEnd = UInt32.max
     let path: String
@@ -13,12 +14,11 @@ final class TokenIdStream {
     private(set) var count = 0
 
     init(directory: String) throws {
-        path = directory + "/wordshift-tokens-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).ids"
-        TemporaryFiles.register(path)
-        guard let f = fopen(path, "w+b") else {
-            TemporaryFiles.remove(path)
+        path = TemporaryFileOwner.scratch(in: directory, kind: "tokens.ids")
+        guard let f = fopen(path, "w+bx") else {
             throw WordshiftError.io(path: path, message: "cannot create temporary file: \(System.errnoString())")
         }
+        unlink(path)
         file = f
         buffer.reserveCapacity(1 << 16)
     }
@@ -28,7 +28,6 @@ final class TokenIdStream {
     func close() {
         if let file { fclose(file) }
         file = nil
-        TemporaryFiles.remove(path)
     }
 
     @inline(__always)

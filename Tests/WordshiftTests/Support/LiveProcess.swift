@@ -16,8 +16,10 @@ final class LiveProcess {
     private(set) var exitStatus: Int32?
     private(set) var signal: Int32?
 
-    /// Starts `wordshift arguments` with `environment` added to this process's environment.
-    init(_ arguments: [String], environment: [String: String] = [:], binary: String = TestData.cliBinary) throws {
+    /// Starts `wordshift arguments` with `environment` added to this process's environment and
+    /// the file `stdin` as standard input.
+    init(_ arguments: [String], environment: [String: String] = [:], stdin: String = "/dev/null",
+         binary: String = TestData.cliBinary) throws {
         self.arguments = arguments
         let dir = TestData.scratchDirectory("wordshift-child")
         stdoutPath = dir + "/stdout"
@@ -31,7 +33,7 @@ final class LiveProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var attr = posix_spawnattr_t()

@@ -89,7 +89,7 @@ struct TrainingLimitsTests {
             Issue.record("expected an I/O error, got \(String(describing: caught))")
             return
         }
-        #expect(p.hasPrefix(fs.path + "/wordshift-cooc-"), "\(p): \(message)")
+        #expect(p.hasPrefix(fs.path + "/wordshift-tmp-") && p.hasSuffix(".run"), "\(p): \(message)")
         #expect(message.contains("disk full"), "\(message)")
         #expect(TrainingFixtures.listing(fs.path).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: path + ".sqlite"))
