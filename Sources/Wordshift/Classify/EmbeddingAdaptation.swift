@@ -65,12 +65,13 @@ public enum EmbeddingAdaptation {
 
     /// Pseudo-labels from several heads (same labels): see `ensembleLabels(scorers:...)`.
     public static func ensembleLabels(_ heads: [ClassifierHead], target: [String], fraction: Double, threads: Int,
-                                      prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
+                                      prior: [Double]? = nil, estimatePrior: Bool = false, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
         guard let first = heads.first, heads.allSatisfy({ $0.labels == first.labels }) else {
             throw WordshiftError.invalidArgument("ensemble pseudo-labels need heads with the same labels")
         }
         return try ensembleLabels(scorers: heads.map { h in { h.probabilities($0, threads: threads) } }, labels: first.labels,
-                                  target: target, fraction: fraction, prior: prior, trainingPrior: trainingPrior)
+                                  target: target, fraction: fraction, prior: prior, estimatePrior: estimatePrior,
+                                  trainingPrior: trainingPrior)
     }
 
     /// Class probabilities (rows of `labels.count`) for texts.
@@ -112,22 +113,23 @@ public enum EmbeddingAdaptation {
 
     /// `ensembleLabels` over any probability sources with the given label names; the data only.
     public static func ensembleLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double,
-                                      prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
+                                      prior: [Double]? = nil, estimatePrior: Bool = false, trainingPrior: [Double]? = nil) throws -> LabeledDataset {
         try ensemblePseudoLabels(scorers: scorers, labels: labels, target: target, fraction: fraction,
-                                 prior: prior, trainingPrior: trainingPrior).data
+                                 prior: prior, estimatePrior: estimatePrior, trainingPrior: trainingPrior).data
     }
 
     /// Pseudo-labels from several probability sources (same labels). Each source's
     /// log-probabilities on `target` are standardised per class over the target text and summed,
     /// which ranks the documents; how many documents each class gets follows the class prior of
-    /// the target: `prior` when given, otherwise estimated without labels by EM
+    /// the target: `prior` when given; with `estimatePrior`, estimated without labels by EM
     /// (`LabelPrior.estimate`) from the sources' mean posteriors, trained with `trainingPrior`
-    /// (nil: uniform, as `balanceClasses` heads are). For two classes the margin is cut at the
+    /// (nil: uniform, as `balanceClasses` heads are); otherwise balanced. For two classes the margin is cut at the
     /// quantile that gives the positive class its share; with more classes one offset per class
     /// column is found so that the best-class counts meet the quotas. Of each class, the
     /// `fraction` with the largest margin (best minus second-best class) is kept.
     public static func ensemblePseudoLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double,
-                                            prior: [Double]? = nil, trainingPrior: [Double]? = nil) throws -> PseudoLabels {
+                                            prior: [Double]? = nil, estimatePrior: Bool = false,
+                                            trainingPrior: [Double]? = nil) throws -> PseudoLabels {
         let L = labels.count, n = target.count
         guard L >= 2, n > 0, !scorers.isEmpty else { throw WordshiftError.emptyInput(path: "target", message: "no target text to pseudo-label") }
         if let prior, prior.count != L { throw WordshiftError.invalidArgument("a prior of \(prior.count) classes for \(L) labels") }
@@ -147,8 +149,11 @@ public enum EmbeddingAdaptation {
                 for i in 0..<n { col[i] = (col[i] - mean) / max(sd, 1e-12); total[i * L + c] += col[i] }
             }
         }
+        // Without a prior: balanced unless asked to estimate. EM on source-trained teachers reads part of the
+        // domain shift as prior shift (BENCHMARKS §5: 20% positive estimated on balanced IMDB text), so it is opt-in.
         let goal = prior.map(LabelPrior.normalised)
-            ?? LabelPrior.estimate(probabilities: mean, classes: L, trainingPrior: trainingPrior ?? LabelPrior.uniform(L))
+            ?? (estimatePrior ? LabelPrior.estimate(probabilities: mean, classes: L, trainingPrior: trainingPrior ?? LabelPrior.uniform(L))
+                              : LabelPrior.uniform(L))
         let quota = LabelPrior.quotas(goal, total: n)
         if L == 2 {
             // Two classes: one margin; the quota[1] documents with the largest margin are class 1.
@@ -206,7 +211,7 @@ public enum EmbeddingAdaptation {
         chosen.sort { $0.0 < $1.0 }
         let data = LabeledDataset(labels: labels, texts: chosen.map { target[$0.0] }, labelIDs: chosen.map(\.1),
                                   source: "ensemble pseudo-labels")
-        return PseudoLabels(data: data, prior: goal, estimated: prior == nil)
+        return PseudoLabels(data: data, prior: goal, estimated: prior == nil && estimatePrior)
     }
 
     /// Iterated self-training: each round pseudo-labels the most confident share of `target`

@@ -16,7 +16,7 @@ import Testing
         let target = ClassifyFixtures.toyData(200, seed: 77)
         let trained = skewed.labelCounts.map { Double($0) / Double(skewed.count) }
         let pseudo = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1,
-                                                            trainingPrior: trained)
+                                                            estimatePrior: true, trainingPrior: trained)
         #expect(pseudo.count == 200)
         #expect(pseudo.labelCounts.allSatisfy { $0 >= 90 && $0 <= 110 }, "\(pseudo.labelCounts)")
         let balanced = try EmbeddingAdaptation.ensembleLabels([head, head], target: target.texts, fraction: 1, threads: 1,

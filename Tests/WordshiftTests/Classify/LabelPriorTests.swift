@@ -102,7 +102,11 @@ import Testing
         let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 3 == 0 })
         let truth = Double(target.labelCounts[1]) / Double(target.count)
         #expect(abs(truth - 0.75) < 0.01)
-        let result = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
+        let result = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1,
+                                                                  estimatePrior: true)
+        // Without a prior and without estimating, the target is taken as balanced.
+        let plain = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
+        #expect(!plain.estimated && plain.prior == [0.5, 0.5])
         #expect(result.estimated)
         #expect(abs(result.prior[1] - truth) < 0.05, "estimated \(result.prior[1]), true \(truth), temperature \(t)")
         let counts = result.data.labelCounts
