@@ -2,7 +2,7 @@
 public enum Classifier {
     /// A trained head with what its training saw and reached.
     public struct Result: Sendable {
-        /// The trained head; save it with ``HeadStore/save(_:name:metrics:to:)``.
+        /// The trained head; save it with ``HeadStore/save(_:name:metrics:to:vectorSet:newVectorSet:provenance:)``.
         public var head: ClassifierHead
         /// Epochs run, the best epoch and its validation accuracies.
         public var training: HogwildTrainer.Report
