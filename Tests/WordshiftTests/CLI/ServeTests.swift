@@ -237,12 +237,13 @@ import Testing
         #expect(replies.count == 64)
         for (w, r) in replies {
             #expect(r.status == 200)
-            // The same neighbours in the same order; scores equal up to float32 rounding (a batch
-            // sums each dot product in the matrix product's order, a single query in the scan's).
+            // The same neighbours in the same order with the same scores, bit for bit: a batch's
+            // candidates are rescored with the single query's dot product (`nearestBatch`).
             let one = try #require(single[w])
             let batched = Self.neighbors(r), alone = Self.neighbors(one)
             #expect(batched.map(\.0) == alone.map(\.0), "\(w): batched neighbours differ from the single query's")
-            #expect(batched.count == 5 && zip(batched, alone).allSatisfy { abs($0.1 - $1.1) <= 1e-5 }, "\(w): scores differ")
+            #expect(batched.count == 5 && zip(batched, alone).allSatisfy { $0.1 == $1.1 }, "\(w): scores differ")
+            #expect(r.text == one.text, "\(w): batched answer differs from the single query's")
             #expect(r.json["source"] as? String == one.json["source"] as? String)
         }
     }
