@@ -37,6 +37,9 @@ struct ClassifyAdapt: ParsableCommand {
         var name: String; var version: Int; var method: AdaptationMethod; var labels: [String]
         var vectorSet: String?; var vectorSetReused: Bool; var seconds: Double; var tests: [TestScore]
         var provenance: AdaptationProvenance
+        /// Label-free notes: reverse-validation scores, the method `auto` chose, the few-shot choice.
+        var notes: [String]
+        var estimates: [AdaptationEstimate.Scored]
     }
 
     func run() throws {
@@ -86,10 +89,11 @@ struct ClassifyAdapt: ParsableCommand {
         }
         let summary = Summary(name: name, version: version, method: result.method, labels: result.head.labels,
                               vectorSet: saved.vectorSet, vectorSetReused: reused != nil, seconds: System.now() - started,
-                              tests: scores, provenance: result.provenance)
+                              tests: scores, provenance: result.provenance, notes: result.notes, estimates: result.estimates)
         if output.json { try JSONOutput.print(summary); return }
         print("head \(name) version \(version): \(result.method.title), labels \(result.head.labels.joined(separator: ",")), "
               + "in \(Format.duration(summary.seconds))")
+        for n in result.notes { print("note: " + n) }
         if let set = saved.vectorSet { print("vectors: vector set \(set)" + (reused != nil ? " (reused)" : " (new)")) }
         for t in scores {
             print("\(t.file): accuracy \(Format.percent(t.accuracy)), macro-F1 \(Format.fixed(t.macroF1 * 100, 2)) (\(t.examples) examples)")

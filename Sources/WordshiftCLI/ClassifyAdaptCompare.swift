@@ -17,9 +17,9 @@ struct ClassifyCompare: ParsableCommand {
     @Option(name: .long, help: "Unlabeled target-domain text, one document per line (.gz ok).") var targetUnlabeled: String
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files (one column of the table each).") var test: [String] = []
     @Option(name: .long, help: "Labeled target data: few-shot samples and the in-domain upper bound.") var targetLabeled: String?
-    @Option(name: .long, help: "An extra few-shot size K (0, 50 and 200 are always run).", transform: Flags.integer(0...)) var shots: Int?
+    @Option(name: .long, help: "An extra few-shot size K (0, 50, 200 and 1000 are always run).", transform: Flags.integer(0...)) var shots: Int?
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Methods compared with source-only (default: all).")
+            help: "Methods compared with source-only (default, or with auto: all, plus the auto row; the few-shot rows fine-tune auto's choice, or the first method given).")
     var method: [AdaptationMethod] = []
     @Option(name: .long, help: "Read the adapted vectors from this vector set of the store (its settings must match).") var vectors: String?
     @Option(name: .long, help: "Chart title (default: made from the source, target and test file names).") var title: String?
@@ -39,9 +39,14 @@ struct ClassifyCompare: ParsableCommand {
         let quiet = output.quiet
         var options = AdaptationComparison.Options()
         options.adapter = try adapter.options(method: AdapterOptions.d.method)
-        if !method.isEmpty { options.methods = method.filter { $0 != .sourceOnly } }
+        // `auto` chooses among every method, so it needs them all in the table.
+        if !method.isEmpty && !method.contains(.auto) {
+            options.methods = method.filter { $0 != .sourceOnly }
+            options.auto = false
+            options.fewShotMethod = options.methods.first ?? .sourceOnly
+        }
         if options.methods.contains(.coral) && adapter.hidden == nil { options.adapter.hidden = 0 }
-        options.shots = ([0, 50, 200] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+        options.shots = ([0, 50, 200, 1000] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
         options.title = title
         let s = try VectorStore(path: store)
         let data = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test)

@@ -59,8 +59,6 @@ struct AdapterOptions: ParsableArguments {
             transform: Flags.real(from: Float(0))) var adversarialWeight: Float?
     @Option(name: .long, help: "CORAL ridge relative to the mean feature variance (default \(d.coralLambda)).",
             transform: Flags.real(from: 0.0)) var coralLambda: Double?
-    @Option(name: .long, help: "Weight of each labeled target example beside the source data (default \(d.fewShotWeight)).",
-            transform: Flags.real(above: Float(0))) var fewShotWeight: Float?
 
     /// `DomainAdapter.Options()` with the options given on the command line.
     func options(method: AdaptationMethod) throws -> DomainAdapter.Options {
@@ -103,7 +101,6 @@ struct AdapterOptions: ParsableArguments {
         if selfTrainPseudoOnly { o.transfer.selfTrainWithSource = false }
         if let adversarialWeight { o.adversarialWeight = adversarialWeight }
         if let coralLambda { o.coralLambda = coralLambda }
-        if let fewShotWeight { o.fewShotWeight = fewShotWeight }
         return o
     }
 }

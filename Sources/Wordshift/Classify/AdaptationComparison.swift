@@ -9,11 +9,15 @@ public struct AdaptationComparison: Sendable {
         /// Settings of every adapter call (the method is set per row).
         public var adapter = DomainAdapter.Options()
         /// Methods compared beside the source-only baseline.
-        public var methods: [AdaptationMethod] = AdaptationMethod.allCases.filter { $0 != .sourceOnly }
+        public var methods: [AdaptationMethod] = AdaptationMethod.concrete.filter { $0 != .sourceOnly }
+        /// Add the row of `--method auto`: the method with the best reverse-validation score among
+        /// source-only and the compared methods (`DomainAdapter`'s rule; no target label read).
+        public var auto = true
         /// Few-shot sizes K (labeled target examples; needs labeled target data).
-        public var shots: [Int] = [0, 50, 200]
-        /// The method of the few-shot rows (science: the adapted head warm-started from its weights).
-        public var fewShotMethod: AdaptationMethod = .sourceOnly
+        public var shots: [Int] = [0, 50, 200, 1000]
+        /// The method whose head the few-shot rows fine-tune on K labels (``FewShot``, as
+        /// `classify adapt --target-labeled` does); `.auto`: the automatically chosen one.
+        public var fewShotMethod: AdaptationMethod = .auto
         /// The chart's title (nil: made from the file names).
         public var title: String? = nil
         /// The defaults.
@@ -87,34 +91,63 @@ public struct AdaptationComparison: Sendable {
             return DomainAdapter(options: o, progress: progress)
         }
         var adapted = vectors
-        if adapted == nil, options.methods.contains(where: \.usesAdaptedVectors) {
+        if adapted == nil, options.methods.contains(where: \.usesAdaptedVectors)
+            || (options.fewShotMethod.usesAdaptedVectors && data.targetLabeled != nil) {
             adapted = try adapter(.embeddingsSelfTrain).buildVectors(base: base, source: data.source, target: data.target)
         }
+        var results: [AdaptationMethod: AdaptedClassifier] = [:]
         try add("source-only", .baseline, method: .sourceOnly, labels: 0) {
-            try adapter(.sourceOnly).adapt(base: base, source: data.source, target: data.target).head
+            let r = try adapter(.sourceOnly).adapt(base: base, source: data.source, target: data.target)
+            results[.sourceOnly] = r
+            report.notes += r.notes.map { "source-only: " + $0 }
+            return r.head
         }
-        for method in options.methods where method != .sourceOnly {
+        let methods = options.methods.filter { $0 != .sourceOnly && $0 != .auto }
+        for method in methods {
             try add(method.title, .method, method: method, labels: 0) {
                 let r = try adapter(method).adapt(base: base, source: data.source, target: data.target, vectors: adapted)
                 report.notes += r.notes.map { "\(method.title): " + $0 }
+                results[method] = r
                 return r.head
             }
+        }
+        // The automatic choice among the rows above, by the adapters' own reverse-validation scores.
+        let scored = ([AdaptationMethod.sourceOnly] + methods.filter { options.adapter.autoCandidates.contains($0) })
+            .compactMap { m in results[m]?.estimates.first.map { (m, $0.reverse) } }
+        let choice = AdaptationEstimate.choose(scored)
+        if options.auto || options.fewShotMethod == .auto {
+            if let row = report.rows.first(where: { $0.method == choice }) {
+                var r = row
+                r.name = "auto"
+                r.kind = .method
+                r.method = .auto
+                report.rows.append(r)
+            }
+            report.notes.append("auto: chose \(choice.title) among " + scored.map { "\($0.0.title) \(Format.percent($0.1.macroF1))" }
+                .joined(separator: ", ") + " (reverse-validation macro-F1 on the source data; no target label read)")
         }
         if let labeled = data.targetLabeled {
             var rng = SeededRandom(seed: options.adapter.seed ^ 0xF5)
             var order = Array(0..<labeled.count)
             order.shuffle(using: &rng)
+            let startMethod = options.fewShotMethod == .auto ? choice : options.fewShotMethod
+            if results[startMethod] == nil {
+                results[startMethod] = try adapter(startMethod).adapt(base: base, source: data.source, target: data.target, vectors: adapted)
+            }
+            guard let start = results[startMethod] else { throw WordshiftError.invalidArgument("internal: no few-shot start head") }
             for k in options.shots {
                 let kk = min(max(0, k), labeled.count)
-                if kk == 0, options.fewShotMethod == .sourceOnly, let s = report.rows.first {
-                    report.rows.append(AdaptationRow(name: "few-shot K=0", kind: .fewShot, method: .sourceOnly, usesTargetLabels: 0,
-                                                     seconds: s.seconds, scores: s.scores))
-                    continue
-                }
-                try add("few-shot K=\(kk)", .fewShot, method: options.fewShotMethod, labels: kk) {
-                    try adapter(options.fewShotMethod).adapt(base: base, source: data.source, target: data.target,
-                                                             targetLabeled: kk > 0 ? labeled.subset(Array(order[..<kk])) : nil,
-                                                             vectors: adapted).head
+                // The adapted head (K = 0), fine-tuned on the first K of a seeded order of the labels: what
+                // `classify adapt --target-labeled` does after the same adaptation.
+                try add("few-shot K=\(kk)", .fewShot, method: startMethod, labels: kk) {
+                    guard kk > 0 else { return start.head }
+                    let r = try FewShot.fineTune(start: start.head, index: start.vectors?.index ?? base,
+                                                 labeled: labeled.subset(Array(order[..<kk])),
+                                                 config: start.head.model.config, options: options.adapter.fewShot)
+                    report.notes.append("few-shot K=\(kk) from \(startMethod.title): "
+                        + (r.anchorWeight.map { "fine-tuned, anchor weight \($0)" } ?? "adapted head kept")
+                        + "; cross-validated accuracy (kept head first) " + r.accuracies.map { Format.percent($0) }.joined(separator: " / "))
+                    return r.head
                 }
             }
             let config = options.adapter.classifierConfig(for: base)

@@ -15,9 +15,17 @@ public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
     case coral
     /// Gradient reversal against a domain classifier on the averaged input.
     case adversarial
+    /// Chooses a method without target labels: source-only and every candidate method
+    /// (`DomainAdapter.Options.autoCandidates`) are trained and scored by reverse validation
+    /// (``AdaptationEstimate``); the best is kept, never one scored below source-only.
+    case auto
 
     /// Whether the method needs vectors adapted to the target text (a Mittens run).
-    public var usesAdaptedVectors: Bool { self == .embeddings || self == .embeddingsSelfTrain }
+    /// (`.auto`: yes, its default candidates include the methods that do.)
+    public var usesAdaptedVectors: Bool { self == .embeddings || self == .embeddingsSelfTrain || self == .auto }
+
+    /// The methods that train one head (every case but `.auto`).
+    public static var concrete: [AdaptationMethod] { allCases.filter { $0 != .auto } }
 
     /// The name shown in reports.
     public var title: String {
@@ -28,6 +36,7 @@ public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
         case .selfTrain: return "self-train"
         case .coral: return "coral"
         case .adversarial: return "adversarial"
+        case .auto: return "auto"
         }
     }
 }

@@ -31,8 +31,8 @@ public struct DomainAdapter: Sendable {
             public init() {}
         }
 
-        /// The method (see ``AdaptationMethod``).
-        public var method: AdaptationMethod = .embeddingsSelfTrain
+        /// The method (see ``AdaptationMethod``); `.auto` chooses one without target labels.
+        public var method: AdaptationMethod = .auto
         /// Seed of every head and of the Mittens run.
         public var seed: UInt64 = 1
         /// Worker threads.
@@ -65,8 +65,18 @@ public struct DomainAdapter: Sendable {
         public var coralLambda = 0.1
         /// Weight of the reversed domain gradient (`adversarial`).
         public var adversarialWeight: Float = 0.1
-        /// Weight of labeled target examples (few-shot) beside the source data.
-        public var fewShotWeight: Float = 5
+        /// Few-shot fine-tuning of the adapted head on labeled target examples: a warm start from
+        /// the adapted head with an L2 pull toward it, the pull (or keeping the head) chosen by
+        /// cross-validation on those examples alone (`FewShot`, BENCHMARKS §5).
+        public var fewShot = FewShot.Options()
+        /// The methods `.auto` trains and scores by reverse validation beside source-only (which
+        /// is always a candidate).
+        public var autoCandidates: [AdaptationMethod] = [.embeddingsSelfTrain, .embeddings, .selfTrain, .coral, .adversarial]
+        /// Score the head of a single method by reverse validation too (a note; one more head).
+        public var reverseValidation = true
+        /// Estimate the target class prior from the unlabeled text (`LabelPrior`, EM) for the
+        /// student's pseudo-labels and decisions; false: assume a balanced target (BENCHMARKS §5).
+        public var estimatePrior = false
 
         /// The defaults (BENCHMARKS.md §5).
         public init() {
@@ -107,9 +117,11 @@ public struct DomainAdapter: Sendable {
                   (0...ClassifierConfig.maximumBuckets).contains(transfer.buckets) else {
                 throw bad("--transfer-word-ngrams must be between 1 and \(ClassifierConfig.maximumWordNgrams), --transfer-buckets between 0 and \(ClassifierConfig.maximumBuckets)")
             }
-            guard coralLambda.isFinite, coralLambda >= 0, adversarialWeight.isFinite, adversarialWeight >= 0,
-                  fewShotWeight.isFinite, fewShotWeight > 0 else {
-                throw bad("the CORAL ridge and the adversarial weight must be finite and ≥ 0, the few-shot weight > 0")
+            guard coralLambda.isFinite, coralLambda >= 0, adversarialWeight.isFinite, adversarialWeight >= 0 else {
+                throw bad("the CORAL ridge and the adversarial weight must be finite and ≥ 0")
+            }
+            guard !fewShot.anchorWeights.isEmpty, fewShot.anchorWeights.allSatisfy({ $0.isFinite && $0 >= 0 }), fewShot.folds >= 2 else {
+                throw bad("few-shot anchor weights must be finite and ≥ 0, and at least 2 folds")
             }
         }
 
@@ -125,7 +137,10 @@ public struct DomainAdapter: Sendable {
                 "transfer.coral": String(transfer.coral), "student_fraction": "\(transfer.studentFraction)",
                 "self_train_fractions": transfer.selfTrainFractions.map { "\($0)" }.joined(separator: ","),
                 "self_train_with_source": String(transfer.selfTrainWithSource),
-                "coral_lambda": "\(coralLambda)", "adversarial_weight": "\(adversarialWeight)", "few_shot_weight": "\(fewShotWeight)",
+                "coral_lambda": "\(coralLambda)", "adversarial_weight": "\(adversarialWeight)",
+                "estimate_prior": String(estimatePrior),
+                "few_shot.anchor_weights": fewShot.anchorWeights.map { "\($0)" }.joined(separator: ","),
+                "few_shot.folds": String(fewShot.folds),
             ]
             if method.usesAdaptedVectors {
                 s["mittens.mu"] = "\(mittens.mu)"; s["mittens.window"] = String(mittens.window)
@@ -180,31 +195,102 @@ public struct DomainAdapter: Sendable {
 
     /// Trains the adapted head.
     ///
+    /// The head learns without target labels. With `method` `.auto` (the default) every method of
+    /// `autoCandidates` is trained and scored by reverse validation (``AdaptationEstimate``, no
+    /// target label is read); the best one is kept, and a method scored below source-only is never
+    /// chosen. Labeled target examples (`targetLabeled`, few-shot) then fine-tune the adapted head
+    /// (``FewShot``: warm start with a pull toward it, the pull — or keeping the head — chosen by
+    /// cross-validation on those examples alone).
+    ///
     /// - Parameters:
     ///   - base: the store's vectors (`VectorStore.loadIndex()`).
     ///   - source: labeled source-domain data (at least two classes).
     ///   - target: unlabeled target-domain documents (the first `targetLimit` are used).
-    ///   - targetLabeled: labeled target examples to train with (few-shot), if any.
+    ///   - targetLabeled: labeled target examples to fine-tune with (few-shot), if any.
     ///   - vectors: adapted vectors to use instead of a new Mittens run (methods that use them);
     ///     check them first with ``mismatches(of:base:source:target:)``.
-    /// - Returns: the head, the vectors it predicts over and a provenance record.
+    /// - Returns: the head, the vectors it predicts over, a provenance record and label-free notes
+    ///   (the reverse-validation estimates, the chosen method, the few-shot choice).
     public func adapt(base: EmbeddingIndex, source: LabeledDataset, target: [String], targetLabeled: LabeledDataset? = nil,
                       vectors: AdaptedVectors? = nil) throws -> AdaptedClassifier {
         try options.validate(for: base)
         try LabeledDataReader.requireTwoClasses(source)
         let target = limited(target)
         guard !target.isEmpty else { throw WordshiftError.emptyInput(path: "target text", message: "no unlabeled target documents") }
-        let log = ProgressReporter(progress).log
         let method = options.method
-        var adapted: AdaptedVectors?
-        if method.usesAdaptedVectors {
-            adapted = try vectors ?? buildVectors(base: base, source: source, target: target)
+        var adapted = vectors
+        if adapted == nil, method.usesAdaptedVectors {
+            adapted = try buildVectors(base: base, source: source, target: target)
         }
-        let run = Run(options: options, base: base, source: source, target: target, fewShot: targetLabeled, progress: progress)
+        var result: AdaptedClassifier
+        if method == .auto {
+            var candidates: [Candidate] = []
+            // CORAL folds into an output layer without a hidden layer: it is no candidate with --hidden.
+            for m in [AdaptationMethod.sourceOnly] + options.autoCandidates where m != .auto && !(m == .coral && options.hidden > 0) {
+                if candidates.contains(where: { $0.method == m }) { continue }
+                let r = try train(method: m, base: base, source: source, target: target, adapted: adapted)
+                candidates.append(Candidate(method: m, result: r, estimate: try reverseValidation(r.head, base: base, source: source, target: target)))
+            }
+            let choice = AdaptationEstimate.choose(candidates.map { ($0.method, $0.estimate) })
+            guard let chosen = candidates.first(where: { $0.method == choice }) else {
+                throw WordshiftError.invalidArgument("internal: no candidate method")
+            }
+            result = chosen.result
+            result.notes = candidates.flatMap { c in c.result.notes.map { "\(c.method.title): " + $0 } }
+            result.notes += candidates.map { "reverse validation of \($0.method.title): " + Self.describe($0.estimate) }
+            result.notes.append("auto: chose \(choice.title) (highest reverse-validation macro-F1; a method below source-only is never chosen)")
+            result.estimates = candidates.map { AdaptationEstimate.Scored(method: $0.method, reverse: $0.estimate) }
+            result.provenance.settings["chosen_method"] = choice.rawValue
+        } else {
+            result = try train(method: method, base: base, source: source, target: target, adapted: adapted)
+            if options.reverseValidation {
+                let e = try reverseValidation(result.head, base: base, source: source, target: target)
+                result.notes.append("reverse validation of \(method.title): " + Self.describe(e))
+                result.estimates = [AdaptationEstimate.Scored(method: method, reverse: e)]
+            }
+        }
+        result.provenance.settings["method"] = method.rawValue
+        if let targetLabeled, targetLabeled.count > 0 {
+            let r = try FewShot.fineTune(start: result.head, index: result.vectors?.index ?? base, labeled: targetLabeled,
+                                         config: result.head.model.config, options: options.fewShot)
+            result.notes.append("few-shot K=\(targetLabeled.count): " + (r.anchorWeight.map { "fine-tuned, anchor weight \($0)" } ?? "adapted head kept")
+                + "; cross-validated accuracy (kept head first) " + r.accuracies.map { Format.percent($0) }.joined(separator: " / "))
+            result.head = r.head
+            result.provenance.targetLabeled = AdaptationProvenance.Input(name: targetLabeled.source, texts: targetLabeled.texts)
+        }
+        return result
+    }
+
+    private struct Candidate {
+        var method: AdaptationMethod
+        var result: AdaptedClassifier
+        var estimate: AdaptationEstimate.Reverse
+    }
+
+    static func describe(_ e: AdaptationEstimate.Reverse) -> String {
+        "macro-F1 \(Format.percent(e.macroF1)), accuracy \(Format.percent(e.accuracy)) on the source data; "
+            + "target labeled " + e.targetShares.map { Format.percent($0) }.joined(separator: " / ") + " (\(e.documents) documents)"
+    }
+
+    /// Reverse validation of `head` as this adapter scores every method: a sample of the target
+    /// text labeled by the head trains the full head over the store's vectors.
+    public func reverseValidation(_ head: ClassifierHead, base: EmbeddingIndex, source: LabeledDataset,
+                                  target: [String]) throws -> AdaptationEstimate.Reverse {
+        try AdaptationEstimate.reverseValidation(of: head, target: AdaptationEstimate.sample(limited(target), seed: options.seed),
+                                                 source: source, index: base, config: options.classifierConfig(for: base))
+    }
+
+    /// One method's head without target labels.
+    private func train(method: AdaptationMethod, base: EmbeddingIndex, source: LabeledDataset, target: [String],
+                       adapted: AdaptedVectors?) throws -> AdaptedClassifier {
+        let log = ProgressReporter(progress).log
+        var o = options
+        o.method = method
+        let run = Run(options: o, base: base, source: source, target: target, progress: progress)
         let head: ClassifierHead
-        var over = adapted
+        var over: AdaptedVectors? = method == .embeddings || method == .embeddingsSelfTrain ? adapted : nil
         switch method {
-        case .sourceOnly:
+        case .sourceOnly, .auto:
             head = try run.sourceOnly()
         case .adversarial:
             head = try run.adversarial()
@@ -227,8 +313,7 @@ public struct DomainAdapter: Sendable {
         let provenance = AdaptationProvenance(
             method: method, sources: [AdaptationProvenance.Input(name: source.source, texts: source.texts)],
             target: AdaptationProvenance.Input(name: "target text", texts: target),
-            targetLabeled: targetLabeled.map { AdaptationProvenance.Input(name: $0.source, texts: $0.texts) },
-            settings: options.settings, vectorSet: over?.setName, vectorSettings: over?.settings)
+            targetLabeled: nil, settings: o.settings, vectorSet: over?.setName, vectorSettings: over?.settings)
         return AdaptedClassifier(head: head, method: method, vectors: over, provenance: provenance, notes: run.notes.lines)
     }
 
@@ -238,7 +323,6 @@ public struct DomainAdapter: Sendable {
         let base: EmbeddingIndex
         let source: LabeledDataset
         let target: [String]
-        let fewShot: LabeledDataset?
         let progress: ProgressHandler?
         /// Label-free diagnostics and choices of the run (estimated prior, agreement, …).
         let notes = Notes()
@@ -250,16 +334,10 @@ public struct DomainAdapter: Sendable {
 
         var config: ClassifierConfig { options.classifierConfig(for: base) }
 
-        /// A head over `index` on `data`, with the few-shot target examples (weighted) beside it.
+        /// A head over `index` on `data`.
         func train(over index: EmbeddingIndex, _ data: LabeledDataset, config: ClassifierConfig,
                    extra: Classifier.Extra = Classifier.Extra()) throws -> ClassifierHead {
-            var e = extra
-            // science: few-shot warm start (ClassifierConfig.warmStart / anchorWeight) replaces this.
-            if let fewShot, e.labeled == nil {
-                e.labeled = fewShot
-                e.labeledWeight = options.fewShotWeight
-            }
-            return try Classifier.train(index: index, train: data, config: config, extra: e).head
+            try Classifier.train(index: index, train: data, config: config, extra: extra).head
         }
 
         func sourceOnly() throws -> ClassifierHead { try train(over: base, source, config: config) }
@@ -318,8 +396,12 @@ public struct DomainAdapter: Sendable {
                 let head = try train(over: vectors.index, source, config: c)
                 if head.labels == transfer.labels { teachers.append({ head.probabilities($0, threads: threads) }) }
             }
-            let pseudo = try EmbeddingAdaptation.ensembleLabels(scorers: teachers, labels: transfer.labels, target: target,
-                                                                fraction: options.transfer.studentFraction)
+            let labeled = try EmbeddingAdaptation.ensemblePseudoLabels(
+                scorers: teachers, labels: transfer.labels, target: target, fraction: options.transfer.studentFraction,
+                prior: options.estimatePrior ? nil : LabelPrior.uniform(transfer.labels.count))
+            let pseudo = labeled.data
+            func show(_ prior: [Double]) -> String { zip(transfer.labels, prior).map { "\($0) \(Format.percent($1))" }.joined(separator: ", ") }
+            notes.add("target prior (\(labeled.estimated ? "estimated by EM from the teachers" : "assumed")): \(show(labeled.prior))")
             guard pseudo.labelCounts.filter({ $0 > 0 }).count >= 2 else {
                 throw WordshiftError.emptyInput(path: "target text", message: "the teachers cannot tell the target documents apart "
                     + "(every pseudo-label is \(pseudo.labels.first ?? "one class")): the target text shares too few words with the "
@@ -328,7 +410,23 @@ public struct DomainAdapter: Sendable {
             ProgressReporter(progress).log("\(pseudo.count) pseudo-labels from \(teachers.count) teachers")
             var c = config
             c.features.storeCount = adapted.index.count
-            return try train(over: adapted.index, pseudo, config: c)
+            let student = try train(over: adapted.index, pseudo, config: c)
+            // A balanced-weight head decides as if the classes were equally likely: move it to the estimate.
+            if labeled.estimated && c.balanceClasses {
+                try student.shiftPrior(from: LabelPrior.uniform(student.labels.count), to: labeled.prior)
+            }
+            // Label-free diagnostics (no target label is read): the student, which never saw a source
+            // label, scored on the labeled source text (reverse validation), and how often the teachers'
+            // own decisions agree on the target text.
+            let reverse = student.evaluate(source, threads: threads)
+            let decisions = teachers.map { t -> [Int] in
+                let p = t(target), L = transfer.labels.count
+                return (0..<target.count).map { ArgMax.of(p, row: $0, width: L) }
+            }
+            let agree = (0..<target.count).filter { i in decisions.allSatisfy { $0[i] == decisions[0][i] } }.count
+            notes.add("reverse validation (student on the source text): accuracy \(Format.percent(reverse.accuracy)), "
+                + "macro-F1 \(Format.percent(reverse.macroF1)); teacher agreement \(Format.percent(Double(agree) / Double(max(1, target.count))))")
+            return student
         }
     }
 }
@@ -337,7 +435,7 @@ public struct DomainAdapter: Sendable {
 /// adapted vectors it predicts over (nil: the store's own vectors) and how it was made.
 public struct AdaptedClassifier: Sendable {
     /// The trained head; `predict` and `probabilities` work on target text right away.
-    public let head: ClassifierHead
+    public var head: ClassifierHead
     /// The method that made it.
     public let method: AdaptationMethod
     /// The vectors the head predicts over, when not the store's own.
@@ -347,6 +445,9 @@ public struct AdaptedClassifier: Sendable {
     public var provenance: AdaptationProvenance
     /// Label-free notes of the run (e.g. the estimated target prior), for reports.
     public var notes: [String] = []
+    /// Reverse-validation scores of the methods tried (with `.auto`: source-only and every
+    /// candidate, the chosen one among them), label-free.
+    public var estimates: [AdaptationEstimate.Scored] = []
 
     /// Saves the head as the next version of `name` in the store at `path` (the store whose
     /// vectors were the `base`), with its vectors as a named vector set: `vectorSet`, or a name
