@@ -26,11 +26,13 @@ public struct AdaptationComparison: Sendable {
 
     /// The data of a comparison.
     public struct Data: Sendable {
-        /// Labeled source data and the names of its files.
+        /// Labeled source data (all source files together).
         public var source: LabeledDataset
+        /// The names of the source files (the report's title and provenance).
         public var sourceNames: [String]
-        /// Unlabeled target documents and the name of their file.
+        /// Unlabeled target documents.
         public var target: [String]
+        /// The name of the unlabeled target file.
         public var targetName: String
         /// Labeled target data for the few-shot rows and the in-domain bound (optional).
         public var targetLabeled: LabeledDataset?

@@ -43,6 +43,7 @@ public struct AdaptationProvenance: Codable, Sendable, Equatable {
     public var settings: [String: String]
     /// The vector set the head predicts over and how it was made (nil: the store's vectors).
     public var vectorSet: String?
+    /// The settings of that vector set (`AdaptedVectors.Key`), nil with the store's vectors.
     public var vectorSettings: [String: String]?
     /// Wordshift version that made the head.
     public var toolVersion: String

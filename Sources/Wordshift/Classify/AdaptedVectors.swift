@@ -29,21 +29,37 @@ public final class AdaptedVectors: @unchecked Sendable {
 
     /// Settings keys that identify a set of adapted vectors.
     public enum Key {
+        /// The method that made the vectors ("mittens").
         public static let method = "method"
+        /// Mittens penalty weight mu.
         public static let mu = "mu"
+        /// Co-occurrence window of the Mittens run.
         public static let window = "window"
+        /// GloVe iterations of the Mittens run.
         public static let iterations = "iterations"
+        /// Minimum count of a corpus word.
         public static let minCount = "min_count"
+        /// Whether the source texts were part of the corpus.
         public static let withSource = "with_source"
+        /// Seed of the Mittens run.
         public static let seed = "seed"
+        /// Vector dimension.
         public static let dimension = "dimension"
+        /// SHA-256 of the corpus text the vectors were trained on.
         public static let corpusSHA256 = "corpus_sha256"
+        /// Documents in that corpus.
         public static let corpusLines = "corpus_lines"
+        /// Words of the store the vectors started from.
         public static let baseWords = "base_words"
+        /// Rows trained on the corpus (the rest are store rows copied).
         public static let corpusRows = "corpus_rows"
+        /// SIF weight a applied to the rows (only in the sets of `embeddings` heads).
         public static let sif = "sif"
+        /// Corpus words that had a store vector to start from (and be pulled toward).
         public static let anchoredWords = "anchored_words"
+        /// Wall-clock seconds of the Mittens run (informational, not compared).
         public static let seconds = "seconds"
+        /// Threads of the Mittens run (informational, not compared).
         public static let threads = "threads"
     }
 

@@ -217,6 +217,11 @@ public struct DomainAdapter: Sendable {
         try LabeledDataReader.requireTwoClasses(source)
         let target = limited(target)
         guard !target.isEmpty else { throw WordshiftError.emptyInput(path: "target text", message: "no unlabeled target documents") }
+        // A target text without a single word of the store's vectors cannot be read by any head.
+        guard target.contains(where: { doc in TextTokens.split(doc).contains { base.id(of: $0) != nil || base.id(of: TextTokens.lowercased($0)) != nil } }) else {
+            throw WordshiftError.emptyInput(path: "target text", message: "none of its \(target.count) documents has a word of the store's "
+                + "\(base.count) vectors: check that it is the right file (one document per line) and in the store's language")
+        }
         let method = options.method
         var adapted = vectors
         if adapted == nil, method.usesAdaptedVectors {

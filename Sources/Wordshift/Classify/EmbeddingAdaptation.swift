@@ -104,6 +104,7 @@ public enum EmbeddingAdaptation {
 
     /// Pseudo-labels and the class prior their quotas follow.
     public struct PseudoLabels: Sendable {
+        /// The pseudo-labeled target documents (in text order).
         public var data: LabeledDataset
         /// Share of the target text given to each class (before `fraction` keeps the most confident).
         public var prior: [Double]

@@ -9,15 +9,19 @@
 /// with more labels the choice gets better, and a fine-tuned head replaces the start head only
 /// when it scored better on held-out examples.
 public enum FewShot {
+    /// What cross-validation chooses among.
     public struct Options: Sendable, Equatable {
         /// Anchor weights tried, strongest first (ties go to the earlier one).
         public var anchorWeights: [Float] = [10, 1, 0.1]
         /// Cross-validation folds (at most K).
         public var folds = 5
+        /// Weights 10, 1 and 0.1; 5 folds.
         public init() {}
     }
 
+    /// The head and how it was chosen.
     public struct Result: Sendable {
+        /// The fine-tuned head, or the start head when it was kept.
         public var head: ClassifierHead
         /// The anchor weight used; nil when the start head was kept.
         public var anchorWeight: Float?

@@ -14,6 +14,7 @@ import Glibc
 public enum LabelPrior {
     /// Most EM iterations; the loop stops earlier once no prior moves by more than `tolerance`.
     public static let maximumIterations = 1000
+    /// EM stops when no class prior moves by more than this in an iteration.
     public static let tolerance = 1e-7
 
     /// The uniform prior over `classes` (the effective training prior of a head trained with

@@ -24,7 +24,7 @@ import Testing
     @Test func adaptSavesAHeadThatPredictAndEvaluateUse() throws {
         let f = try files()
         let r = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "movie",
-                                   "--test", f.test, "--json", "-q"] + Self.small)
+                                   "--method", "embeddings+self-train", "--test", f.test, "--json", "-q"] + Self.small)
         #expect(r.status == 0, "\(r.stderr)")
         let summary = try #require(try cli.json(r.stdout) as? [String: Any])
         #expect(summary["version"] as? Int == 1)
@@ -53,14 +53,26 @@ import Testing
         #expect(list.stdout.contains("embeddings + self-train over \(set)"), "\(list.stdout)")
         // A second run with the same settings reuses the set and saves version 2.
         let again = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "movie",
-                                       "--json", "-q"] + Self.small)
+                                       "--method", "embeddings+self-train", "--json", "-q"] + Self.small)
         let second = try #require(try cli.json(again.stdout) as? [String: Any])
         #expect(second["version"] as? Int == 2 && second["vectorSetReused"] as? Bool == true && second["vectorSet"] as? String == set)
+        // The default method (auto) reuses the set too, reports every candidate's reverse-validation
+        // estimate and the choice, and records both in the provenance.
+        let auto = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "movie",
+                                      "--json", "-q"] + Self.small)
+        #expect(auto.status == 0, "\(auto.stderr)")
+        let third = try #require(try cli.json(auto.stdout) as? [String: Any])
+        let estimates = try #require(third["estimates"] as? [[String: Any]])
+        #expect(estimates.compactMap { $0["method"] as? String } == ["source-only", "embeddings+self-train", "embeddings", "self-train", "coral", "adversarial"])
+        let chosen = try #require(third["method"] as? String)
+        #expect((third["notes"] as? [String])?.contains { $0.hasPrefix("auto: chose ") } == true)
+        #expect(((third["provenance"] as? [String: Any])?["settings"] as? [String: String])?["chosen_method"] == chosen)
     }
 
     @Test func mismatchedVectorSetIsRefusedWithWhatToDo() throws {
         let f = try files()
-        let base = ["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--vectors", "movie-vectors", "-q"]
+        let base = ["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--vectors", "movie-vectors",
+                    "--method", "embeddings+self-train", "-q"]
         #expect(try cli.wordshift(base + ["--name", "a"] + Self.small).status == 0)
         let r = try cli.wordshift(base + ["--name", "b", "--adapt-window", "9"] + Self.small)
         #expect(r.status != 0)
@@ -83,6 +95,7 @@ import Testing
             ["--source", oneClass, "--target-unlabeled", f.target, "--name", "x"],
             ["--source", f.source, "--target-unlabeled", f.target, "--name", ""],
             ["--source", f.source, "--target-unlabeled", f.dir + "/missing.txt", "--name", "x"],
+            ["--source", f.source, "--target-unlabeled", Scratch.write("zzz qqq\nxyzzy\n", name: "foreign.txt", in: f.dir), "--name", "x"],
         ]
         for args in runs {
             let r = try cli.wordshift(["classify", "adapt", f.store] + args + Self.small)

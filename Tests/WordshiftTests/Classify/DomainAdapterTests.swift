@@ -24,7 +24,8 @@ import Testing
 
     @Test func defaultsAreTheBenchmarkSettings() {
         let o = DomainAdapter.Options()
-        #expect(o.method == .embeddingsSelfTrain)
+        #expect(o.method == .auto)
+        #expect(o.autoCandidates == [.embeddingsSelfTrain, .embeddings, .selfTrain, .coral, .adversarial])
         #expect(o.mittens.mu == 0.1 && o.mittens.window == 50 && o.mittens.iterations == 10 && o.mittens.minCount == 5 && o.mittens.withSource)
         #expect(o.epochs == 10 && o.wordNgrams == 2 && o.learningRate == 0.1 && !o.freeze && o.hidden == 0)
         #expect(o.transfer.sif == 1e-3 && o.transfer.selfTrainFractions == [0.2, 0.4, 0.6] && o.transfer.freezeVectors)
@@ -157,7 +158,9 @@ import Testing
         for method in AdaptationMethod.allCases {
             let r = try DomainAdapter(options: Self.options(method)).adapt(base: base, source: source, target: target.texts,
                                                                            targetLabeled: target.subset(Array(0..<10)))
-            #expect((r.vectors != nil) == method.usesAdaptedVectors, "\(method)")
+            #expect(r.method != .auto && (method == .auto || r.method == method), "\(method)")
+            #expect((r.vectors != nil) == (r.method == .embeddings || r.method == .embeddingsSelfTrain), "\(method)")
+            #expect(r.notes.contains { $0.hasPrefix("few-shot K=10: ") }, "\(method)")
             try r.save(name: method.rawValue, to: path)
             let loaded = try HeadStore.load(name: method.rawValue, store: VectorStore(path: path))
             #expect(loaded.probabilities(target.texts) == r.head.probabilities(target.texts), "\(method)")
@@ -202,6 +205,10 @@ import Testing
         #expect(throws: WordshiftError.self) { try adapter.adapt(base: base, source: source, target: []) }
         // A target with no word of the store and too few words for Mittens.
         #expect(throws: WordshiftError.self) { try adapter.adapt(base: base, source: source, target: ["zzz"]) }
+        for method in [AdaptationMethod.sourceOnly, .auto] {
+            #expect { try DomainAdapter(options: Self.options(method)).adapt(base: base, source: source, target: ["zzz qqq", "xyzzy"]) }
+                throws: { "\($0)".contains("none of its 2 documents has a word of the store") }
+        }
         var coralHidden = Self.options(.coral)
         coralHidden.hidden = 4
         #expect(throws: WordshiftError.self) {
@@ -222,11 +229,19 @@ import Testing
                                              tests: [LabeledDataset(labels: target.labels, texts: target.texts, labelIDs: target.labelIDs, source: "imdb-test.tsv")])
         let report = try AdaptationComparison(options: options).run(base: base, data: data)
         #expect(report.rows.map(\.name) == ["source-only", "embeddings", "embeddings + self-train", "self-train", "coral", "adversarial",
-                                            "few-shot K=0", "few-shot K=20", "in-domain (upper bound)", "in-domain, adapted vectors"])
+                                            "auto", "few-shot K=0", "few-shot K=20", "in-domain (upper bound)", "in-domain, adapted vectors"])
         #expect(report.rows.map(\.kind).filter { $0 == .upperBound }.count == 2)
         #expect(report.title == "restaurants → movies: accuracy on imdb-test")
         #expect(report.svg().contains(">restaurants → movies: accuracy on imdb-test</text>"))
         #expect(report.rows.first?.scores.first?.gapClosed == 0)
+        // The auto row repeats the row of the method chosen by reverse validation, and the few-shot
+        // rows start from that head (K = 0 is it).
+        let auto = try #require(report.rows.first { $0.name == "auto" })
+        let chosen = try #require(report.notes.first { $0.hasPrefix("auto: chose ") })
+        let chosenRow = try #require(report.rows.first { $0.kind != .fewShot && $0.name != "auto" && chosen.hasPrefix("auto: chose \($0.name) among") })
+        #expect(auto.scores.map(\.accuracy) == chosenRow.scores.map(\.accuracy))
+        #expect(report.rows.first { $0.name == "few-shot K=0" }?.scores.map(\.accuracy) == chosenRow.scores.map(\.accuracy))
+        #expect(report.notes.contains { $0.hasPrefix("few-shot K=20 from \(chosenRow.name): ") })
         #expect(throws: WordshiftError.self) {
             try AdaptationComparison(options: options).run(base: base, data: AdaptationComparison.Data(
                 source: source, sourceNames: ["s"], target: target.texts, targetName: "t", tests: []))
