@@ -1,7 +1,9 @@
 /// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges
 /// (on large indexes, first over an int8 copy with proven error bounds, then exact float32
-/// rescoring of the rows that can still win); a batch of queries goes through matrix-matrix
-/// products block by block (`MatrixProduct`: OpenBLAS when present, else the built-in kernel).
+/// rescoring of the rows that can still win); a batch of queries on a large index goes through
+/// the int8 copy once for all of them (up to `quantizedBatchLimit` queries), otherwise through
+/// matrix-matrix products block by block (`MatrixProduct`: OpenBLAS when present, else the
+/// built-in kernel).
 extension EmbeddingIndex {
     /// The `k` rows most similar to `query` (any length-`dimension` vector; it is normalised).
     /// Rows in `excluding` are skipped; only the first `restrict` rows are searched.
@@ -62,6 +64,12 @@ extension EmbeddingIndex {
             for j in 0..<dimension { unitQueries[i * dimension + j] = v[j] }
         }
         let wants = (0..<m).map { Self.wanted(k, excluding: excluding.indices.contains($0) ? excluding[$0].count : 0, limit: limit) }
+        if limit >= Self.quantizedThreshold && m <= Self.quantizedBatchLimit {
+            let queries = (0..<m).map { Array(unitQueries[$0 * dimension..<($0 + 1) * dimension]) }
+            let tops = quantized(threads: Parallel.defaultThreads)
+                .nearestBatch(index: self, unitQueries: queries, wants: wants, limit: limit, threads: Parallel.defaultThreads)
+            return (0..<m).map { finish(tops[$0], k: k, excluding: excluding.indices.contains($0) ? excluding[$0] : []) }
+        }
         // The product sums in another order than `nearest`'s dot product, so scores can differ in
         // the last bit: keep a few spare candidates and rescore them exactly as `nearest` does.
         var heaps = wants.map { TopK(k: $0 == 0 ? 0 : min(limit, $0 + Self.batchSpareCandidates)) }
@@ -109,6 +117,11 @@ extension EmbeddingIndex {
             return finish(exact, k: k, excluding: excluding.indices.contains(i) ? excluding[i] : [])
         }
     }
+
+    /// Batches of at most this many queries over a large index go through the int8 copy
+    /// (`QuantizedRows.nearestBatch`, every row read once for all of them); larger ones through
+    /// the float32 matrix product.
+    static let quantizedBatchLimit = 64
 
     /// Candidates kept beyond `k` per batched query before the exact rescoring.
     static let batchSpareCandidates = 8

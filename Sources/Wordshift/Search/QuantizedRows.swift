@@ -55,18 +55,9 @@ final class QuantizedRows: @unchecked Sendable {
     /// Exact top-k of `unitQuery` over rows 0..<limit: the int8 pass with bounds, then float32
     /// rescoring of every row that could still be in the top k.
     func nearest(index: EmbeddingIndex, unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
-        var maxAbs: Float = 0
-        for v in unitQuery { maxAbs = max(maxAbs, abs(v)) }
-        let t: Float = maxAbs > 0 ? 127 / maxAbs : 1
-        var query = [Int8](repeating: 0, count: stride)
-        var querySum: Float = 0
-        for j in 0..<dimension {
-            let q = (unitQuery[j] * t).rounded()
-            query[j] = Int8(max(-127, min(127, q)))
-            querySum += abs(q)
-        }
-        let constant = 0.5 * querySum + 0.25 * Float(dimension)
-        let invT = 1 / t
+        let quantizedQuery = QuantizedQuery(unitQuery, stride: stride)
+        let query = quantizedQuery.codes.map { Int8(truncatingIfNeeded: $0) }
+        let constant = quantizedQuery.boundConstant, invT = quantizedQuery.inverseScale
         let parts = max(1, threads)
         // Each worker keeps its k best lower bounds and every row whose upper bound reached its
         // running k-th lower bound: a superset of the rows that can reach the global one.
@@ -122,6 +113,33 @@ final class QuantizedRows: @unchecked Sendable {
             }
         }
         return exact
+    }
+}
+
+/// A query rounded to int8 levels like the rows (scale t = 127 / max|y|), kept widened to int16
+/// (padding zero) for the batched kernel, with what its error bound needs.
+struct QuantizedQuery {
+    /// round(y·t) per component, `stride` values.
+    let codes: [Int16]
+    /// 1/t.
+    let inverseScale: Float
+    /// 0.5·Σ|p| + 0.25·d: the query's part of the error bound (see `QuantizedRows`).
+    let boundConstant: Float
+
+    init(_ unitQuery: [Float], stride: Int) {
+        var maxAbs: Float = 0
+        for v in unitQuery { maxAbs = max(maxAbs, abs(v)) }
+        let t: Float = maxAbs > 0 ? 127 / maxAbs : 1
+        var codes = [Int16](repeating: 0, count: stride)
+        var sum: Float = 0
+        for (j, v) in unitQuery.prefix(stride).enumerated() {
+            let q = max(-127, min(127, (v * t).rounded()))
+            codes[j] = Int16(q)
+            sum += abs(q)
+        }
+        self.codes = codes
+        inverseScale = 1 / t
+        boundConstant = 0.5 * sum + 0.25 * Float(unitQuery.count)
     }
 }
 

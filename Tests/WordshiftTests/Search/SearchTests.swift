@@ -105,4 +105,28 @@ import Testing
         let plain = index.scan(unitQuery: index.unitVector(5), want: 5, limit: EmbeddingIndex.quantizedThreshold + 10, threads: 1).sorted()
         #expect(restricted.map(\.word) == plain.map { index.words[$0.id] })
     }
+
+    @Test func int8BatchEqualsSingleQueriesBitForBit() {
+        let n = EmbeddingIndex.quantizedThreshold + 3_001, d = 40
+        let table = Scratch.table(n, d, seed: 11)
+        let index = EmbeddingIndex(words: table.words, dimension: d, vectors: table.values)
+        // 7 queries: the kernel's groups of four plus a remainder; a negated row; one excluded set empty.
+        let ids = [0, 3, 999, n / 3, n / 2, n - 2, n - 1]
+        var queries = ids.flatMap { index.vector($0) }
+        for j in 0..<d { queries[2 * d + j] = -queries[2 * d + j] }
+        let excluded: [Set<Int>] = ids.enumerated().map { $0.offset == 4 ? [] : [$0.element] }
+        for restrict in [nil, EmbeddingIndex.quantizedThreshold + 7] as [Int?] {
+            let batch = index.nearestBatch(queries: queries, k: 9, excluding: excluded, restrict: restrict)
+            #expect(batch.count == ids.count)
+            for i in ids.indices {
+                let query = Array(queries[i * d..<(i + 1) * d])
+                let single = index.nearest(to: query, k: 9, excluding: excluded[i], restrict: restrict, threads: 2)
+                #expect(batch[i].map(\.word) == single.map(\.word))
+                #expect(batch[i].map(\.score) == single.map(\.score))
+                let plain = index.scan(unitQuery: VectorMath.normalized(query), want: 10, limit: restrict ?? n, threads: 1)
+                    .sorted().filter { !excluded[i].contains($0.id) }.prefix(9)
+                #expect(batch[i].map(\.word) == plain.map { index.words[$0.id] })
+            }
+        }
+    }
 }

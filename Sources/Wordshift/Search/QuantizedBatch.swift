@@ -1,0 +1,94 @@
+import CKernels
+
+/// Exact top-k of several queries in one pass over the int8 rows.
+///
+/// A single query over a large matrix is bound by memory bandwidth: reading the int8 copy
+/// costs about as much as the arithmetic. With several queries waiting (a server under load),
+/// each block of rows is read once and scored against every query (`ckernels_dot_i8_batch`), so
+/// the extra queries cost arithmetic only. Each query keeps its own lower-bound top-k and its own
+/// candidates, exactly as `nearest` does, and the candidates are rescored in float32 with the
+/// same dot product — so every answer equals the single-query answer bit for bit.
+extension QuantizedRows {
+    /// Rows scored per kernel call: the block's int32 scores for 64 queries stay in L2.
+    static let batchBlockRows = 512
+
+    /// The exact top-`wants[i]` of each unit query over rows 0..<limit.
+    func nearestBatch(index: EmbeddingIndex, unitQueries: [[Float]], wants: [Int], limit: Int, threads: Int) -> [TopK] {
+        let m = unitQueries.count
+        guard m > 0 else { return [] }
+        let prepared = unitQueries.map { QuantizedQuery($0, stride: stride) }
+        var widened = [Int16](repeating: 0, count: m * stride)
+        for (i, q) in prepared.enumerated() {
+            for j in 0..<stride { widened[i * stride + j] = q.codes[j] }
+        }
+        let constants = prepared.map(\.boundConstant), inverseScales = prepared.map(\.inverseScale)
+        let parts = max(1, min(threads, limit / Self.batchBlockRows + 1))
+        let results = Locked(BatchWorkerResults(parts: parts, wants: wants))
+        let st = stride
+        widened.withUnsafeBufferPointer { qb in
+            guard let qp = qb.baseAddress, let codeBase = codes.baseAddress,
+                  let invBase = self.inverseScales.baseAddress, let halfBase = halfAbsSums.baseAddress else { return }
+            let queries = SharedPointer(UnsafeMutablePointer(mutating: qp))
+            let rows = SharedPointer(codeBase), inv = SharedPointer(invBase), half = SharedPointer(halfBase)
+            Parallel.run(threads: parts) { w in
+                let lo = limit * w / parts, hi = limit * (w + 1) / parts
+                guard lo < hi else { return }
+                var tops = wants.map { TopK(k: $0) }
+                var kept = [[(row: Int32, upper: Float)]](repeating: [], count: m)
+                var thresholds = [Float](repeating: -.infinity, count: m)
+                var dots = [Int32](repeating: 0, count: Self.batchBlockRows * m)
+                var start = lo
+                while start < hi {
+                    let n = min(Self.batchBlockRows, hi - start)
+                    dots.withUnsafeMutableBufferPointer { db in
+                        guard let out = db.baseAddress else { return }
+                        ckernels_dot_i8_batch(rows.base + start * st, n, st, queries.base, m, out)
+                    }
+                    for i in 0..<n {
+                        let r = start + i
+                        for q in 0..<m {
+                            let s = inv[r] * inverseScales[q]
+                            let a = Float(dots[i * m + q]) * s
+                            let b = (half[r] + constants[q]) * s
+                            if a + b >= thresholds[q] - 1e-5 { kept[q].append((Int32(r), a + b)) }
+                            if a - b > thresholds[q] {
+                                tops[q].offer(Int32(r), a - b)
+                                thresholds[q] = tops[q].ids.count < tops[q].k ? -.infinity : tops[q].threshold
+                            }
+                        }
+                    }
+                    start += n
+                }
+                results.withLock { $0.tops[w] = tops; $0.candidates[w] = kept }
+            }
+        }
+        let (workerTops, workerCandidates) = results.withLock { ($0.tops, $0.candidates) }
+        return (0..<m).map { q in
+            var lower = TopK(k: wants[q])
+            for tops in workerTops { lower.merge(tops[q]) }
+            // As in `nearest`: every row whose upper bound reaches the k-th best lower bound.
+            let tau = lower.ids.count < wants[q] ? -Float.infinity : lower.threshold - 1e-5
+            var exact = TopK(k: wants[q])
+            unitQueries[q].withUnsafeBufferPointer { qb in
+                guard let base = qb.baseAddress else { return }
+                for candidates in workerCandidates {
+                    for c in candidates[q] where c.upper >= tau {
+                        exact.offer(c.row, VectorMath.dot(base, index.unit(Int(c.row)), dimension))
+                    }
+                }
+            }
+            return exact
+        }
+    }
+}
+
+/// What each worker of `QuantizedRows.nearestBatch` hands back: per query, its lower-bound top-k
+/// and its candidate rows.
+private struct BatchWorkerResults {
+    var tops: [[TopK]]
+    var candidates: [[[(row: Int32, upper: Float)]]]
+    init(parts: Int, wants: [Int]) {
+        tops = Array(repeating: wants.map { TopK(k: $0) }, count: parts)
+        candidates = Array(repeating: Array(repeating: [], count: wants.count), count: parts)
+    }
+}
