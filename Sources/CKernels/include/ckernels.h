@@ -4,13 +4,14 @@
 #include <stdint.h>
 
 /* Integer dot products of one int8 query against `count` int8 rows of `stride` bytes
- * (stride a multiple of 32, padding zero): out[r] = sum_i rows[r*stride+i] * query[i].
+ * (stride a multiple of 32, padding zero; values in [-127, 127]): out[r] = sum_i rows[r*stride+i] * query[i].
  * Uses AVX2 when the CPU has it (checked at run time), portable C otherwise. */
 void ckernels_dot_i8(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out);
 
-/* The same for `m` queries at once, given widened to int16 (`m` rows of `stride` values, padding
- * zero): out[r*m + q] = sum_i rows[r*stride+i] * queries[q*stride+i]. Each row is read once. */
-void ckernels_dot_i8_batch(const int8_t *rows, size_t count, size_t stride, const int16_t *queries, size_t m,
+/* The same for `m` queries at once (`m` rows of `stride` values, padding zero):
+ * out[r*m + q] = sum_i rows[r*stride+i] * queries[q*stride+i]. Each row is read once.
+ * Rows and queries must lie in [-127, 127] (the AVX2 path multiplies |row| by the signed query). */
+void ckernels_dot_i8_batch(const int8_t *rows, size_t count, size_t stride, const int8_t *queries, size_t m,
                            int32_t *out);
 
 /* 1 when the AVX2 path is in use. */

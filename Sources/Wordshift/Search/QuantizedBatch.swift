@@ -17,15 +17,12 @@ extension QuantizedRows {
         let m = unitQueries.count
         guard m > 0 else { return [] }
         let prepared = unitQueries.map { QuantizedQuery($0, stride: stride) }
-        var widened = [Int16](repeating: 0, count: m * stride)
-        for (i, q) in prepared.enumerated() {
-            for j in 0..<stride { widened[i * stride + j] = q.codes[j] }
-        }
+        let packed = prepared.flatMap(\.codes)
         let constants = prepared.map(\.boundConstant), inverseScales = prepared.map(\.inverseScale)
         let parts = max(1, min(threads, limit / Self.batchBlockRows + 1))
         let results = Locked(BatchWorkerResults(parts: parts, wants: wants))
         let st = stride
-        widened.withUnsafeBufferPointer { qb in
+        packed.withUnsafeBufferPointer { qb in
             guard let qp = qb.baseAddress, let codeBase = codes.baseAddress,
                   let invBase = self.inverseScales.baseAddress, let halfBase = halfAbsSums.baseAddress else { return }
             let queries = SharedPointer(UnsafeMutablePointer(mutating: qp))

@@ -56,7 +56,7 @@ final class QuantizedRows: @unchecked Sendable {
     /// rescoring of every row that could still be in the top k.
     func nearest(index: EmbeddingIndex, unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
         let quantizedQuery = QuantizedQuery(unitQuery, stride: stride)
-        let query = quantizedQuery.codes.map { Int8(truncatingIfNeeded: $0) }
+        let query = quantizedQuery.codes
         let constant = quantizedQuery.boundConstant, invT = quantizedQuery.inverseScale
         let parts = max(1, threads)
         // Each worker keeps its k best lower bounds and every row whose upper bound reached its
@@ -116,11 +116,11 @@ final class QuantizedRows: @unchecked Sendable {
     }
 }
 
-/// A query rounded to int8 levels like the rows (scale t = 127 / max|y|), kept widened to int16
-/// (padding zero) for the batched kernel, with what its error bound needs.
+/// A query rounded to int8 levels like the rows (scale t = 127 / max|y|, padding zero), with what
+/// its error bound needs.
 struct QuantizedQuery {
     /// round(y·t) per component, `stride` values.
-    let codes: [Int16]
+    let codes: [Int8]
     /// 1/t.
     let inverseScale: Float
     /// 0.5·Σ|p| + 0.25·d: the query's part of the error bound (see `QuantizedRows`).
@@ -130,11 +130,11 @@ struct QuantizedQuery {
         var maxAbs: Float = 0
         for v in unitQuery { maxAbs = max(maxAbs, abs(v)) }
         let t: Float = maxAbs > 0 ? 127 / maxAbs : 1
-        var codes = [Int16](repeating: 0, count: stride)
+        var codes = [Int8](repeating: 0, count: stride)
         var sum: Float = 0
         for (j, v) in unitQuery.prefix(stride).enumerated() {
             let q = max(-127, min(127, (v * t).rounded()))
-            codes[j] = Int16(q)
+            codes[j] = Int8(q)
             sum += abs(q)
         }
         self.codes = codes
