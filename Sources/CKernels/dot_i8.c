@@ -55,7 +55,7 @@ static void dot_i8_batch_portable(const int8_t *rows, size_t count, size_t strid
             const int8_t *query = queries + q * stride;
             int32_t acc = 0;
             for (size_t i = 0; i < stride; i++) acc += (int32_t)row[i] * (int32_t)query[i];
-            out[r * m + q] = acc;
+            out[q * count + r] = acc;
         }
     }
 }
@@ -69,7 +69,6 @@ static void dot_i8_batch_avx2(const int8_t *rows, size_t count, size_t stride, c
     const __m256i ones = _mm256_set1_epi16(1);
     for (size_t r = 0; r < count; r++) {
         const int8_t *row = rows + r * stride;
-        int32_t *dst = out + r * m;
         size_t q = 0;
         for (; q + 4 <= m; q += 4) {
             const int8_t *q0 = queries + q * stride, *q1 = q0 + stride, *q2 = q1 + stride, *q3 = q2 + stride;
@@ -82,10 +81,10 @@ static void dot_i8_batch_avx2(const int8_t *rows, size_t count, size_t stride, c
                 c2 = _mm256_add_epi32(c2, dot32_i8(absA, a, _mm256_loadu_si256((const __m256i *)(q2 + i)), ones));
                 c3 = _mm256_add_epi32(c3, dot32_i8(absA, a, _mm256_loadu_si256((const __m256i *)(q3 + i)), ones));
             }
-            dst[q] = hsum_epi32(c0); dst[q + 1] = hsum_epi32(c1);
-            dst[q + 2] = hsum_epi32(c2); dst[q + 3] = hsum_epi32(c3);
+            out[q * count + r] = hsum_epi32(c0); out[(q + 1) * count + r] = hsum_epi32(c1);
+            out[(q + 2) * count + r] = hsum_epi32(c2); out[(q + 3) * count + r] = hsum_epi32(c3);
         }
-        for (; q < m; q++) dot_i8_avx2(row, 1, stride, queries + q * stride, dst + q);
+        for (; q < m; q++) dot_i8_avx2(row, 1, stride, queries + q * stride, out + q * count + r);
     }
 }
 

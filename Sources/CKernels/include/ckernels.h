@@ -9,7 +9,7 @@
 void ckernels_dot_i8(const int8_t *rows, size_t count, size_t stride, const int8_t *query, int32_t *out);
 
 /* The same for `m` queries at once (`m` rows of `stride` values, padding zero):
- * out[r*m + q] = sum_i rows[r*stride+i] * queries[q*stride+i]. Each row is read once.
+ * out[q*count + r] = sum_i rows[r*stride+i] * queries[q*stride+i]. Each row is read once.
  * Rows and queries must lie in [-127, 127] (the AVX2 path multiplies |row| by the signed query). */
 void ckernels_dot_i8_batch(const int8_t *rows, size_t count, size_t stride, const int8_t *queries, size_t m,
                            int32_t *out);

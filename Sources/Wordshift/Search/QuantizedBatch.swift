@@ -32,7 +32,6 @@ extension QuantizedRows {
                 guard lo < hi else { return }
                 var tops = wants.map { TopK(k: $0) }
                 var kept = [[(row: Int32, upper: Float)]](repeating: [], count: m)
-                var thresholds = [Float](repeating: -.infinity, count: m)
                 var dots = [Int32](repeating: 0, count: Self.batchBlockRows * m)
                 var start = lo
                 while start < hi {
@@ -40,18 +39,10 @@ extension QuantizedRows {
                     dots.withUnsafeMutableBufferPointer { db in
                         guard let out = db.baseAddress else { return }
                         ckernels_dot_i8_batch(rows.base + start * st, n, st, queries.base, m, out)
-                    }
-                    for i in 0..<n {
-                        let r = start + i
                         for q in 0..<m {
-                            let s = inv[r] * inverseScales[q]
-                            let a = Float(dots[i * m + q]) * s
-                            let b = (half[r] + constants[q]) * s
-                            if a + b >= thresholds[q] - 1e-5 { kept[q].append((Int32(r), a + b)) }
-                            if a - b > thresholds[q] {
-                                tops[q].offer(Int32(r), a - b)
-                                thresholds[q] = tops[q].ids.count < tops[q].k ? -.infinity : tops[q].threshold
-                            }
+                            Self.collect(dots: out + q * n, rows: start..<(start + n), inverseScales: inv.base,
+                                         halfAbsSums: half.base, query: (inverseScales[q], constants[q]),
+                                         top: &tops[q], kept: &kept[q])
                         }
                     }
                     start += n
@@ -75,6 +66,31 @@ extension QuantizedRows {
                 }
             }
             return exact
+        }
+    }
+}
+
+extension QuantizedRows {
+    /// One query's share of a block: with s = 1/(s_r·t), the score lies in dot·s ± (½Σ|q_r| + c)·s.
+    /// Rows whose upper bound reaches the running k-th lower bound are kept for rescoring; rows
+    /// whose lower bound beats it enter the lower-bound top-k (as in `nearest`).
+    @inline(__always)
+    static func collect(dots: UnsafeMutablePointer<Int32>, rows: Range<Int>, inverseScales: UnsafeMutablePointer<Float>,
+                        halfAbsSums: UnsafeMutablePointer<Float>, query: (inverseScale: Float, constant: Float),
+                        top: inout TopK, kept: inout [(row: Int32, upper: Float)]) {
+        var threshold = top.ids.count < top.k ? -Float.infinity : top.threshold
+        var keepFrom = threshold - 1e-5
+        for (i, r) in rows.enumerated() {
+            let s = inverseScales[r] * query.inverseScale
+            let a = Float(dots[i]) * s
+            let b = (halfAbsSums[r] + query.constant) * s
+            guard a + b >= keepFrom else { continue }
+            kept.append((Int32(r), a + b))
+            if a - b > threshold {
+                top.offer(Int32(r), a - b)
+                threshold = top.ids.count < top.k ? -Float.infinity : top.threshold
+                keepFrom = threshold - 1e-5
+            }
         }
     }
 }

@@ -28,6 +28,6 @@ import Testing
                 batch.withUnsafeMutableBufferPointer { ckernels_dot_i8_batch(ab, rows, stride, qb, m, $0.baseAddress) }
             }
         }
-        #expect(batch == (0..<rows * m).map { reference($0 / m, $0 % m) })
+        #expect(batch == (0..<rows * m).map { reference($0 % rows, $0 / rows) })
     }
 }
