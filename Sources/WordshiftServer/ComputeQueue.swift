@@ -8,9 +8,9 @@ import Wordshift
 ///
 /// Nearest-neighbour requests that arrive while the worker is busy are answered together: the
 /// worker takes every waiting query of a store (up to `maxBatch`) and asks the library for all
-/// of them at once (`WordVectors.nearest(to: [String])`: one batched search, a matrix product,
-/// far cheaper per query than one scan each). A query that arrives alone takes the library's
-/// single-query path. Both paths give the same neighbours.
+/// of them at once (`WordVectors.nearest(to: [String])`). On a large store that is one pass over
+/// the int8 copy for the whole group — each row read once, scored against every waiting query —
+/// so a group costs little more than one query; the answers equal single-query answers.
 final class ComputeQueue: Sendable {
     private struct NearestJob: Sendable {
         let store: ServedStore
@@ -28,7 +28,7 @@ final class ComputeQueue: Sendable {
     private let worker = DispatchQueue(label: "wordshift.server.compute")
     let maxBatch: Int
 
-    init(maxBatch: Int = 256) {
+    init(maxBatch: Int = 64) {
         self.maxBatch = maxBatch
     }
 
