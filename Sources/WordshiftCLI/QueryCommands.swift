@@ -13,11 +13,16 @@ struct SubwordOptions: ParsableArguments {
     var noSubwords = false
 }
 
-/// Opens a store for word queries (matrix plus, unless disabled, its n-gram table).
-func loadWordVectors(_ path: String, quiet: Bool, subwords: SubwordOptions) throws -> WordVectors {
+/// Opens a store for word queries (matrix plus, unless disabled, its n-gram table and, unless
+/// `exact`, its approximate-search index; a stale index is reported on standard error).
+func loadWordVectors(_ path: String, quiet: Bool, subwords: SubwordOptions, exact: Bool = false) throws -> WordVectors {
     let store = try VectorStore(path: path)
-    return try WordVectors.load(store: store, useSubwords: !subwords.noSubwords,
-                                progress: ProgressRenderer.handler(quiet: quiet))
+    let vectors = try WordVectors.load(store: store, useSubwords: !subwords.noSubwords, useApproximateIndex: !exact,
+                                       progress: ProgressRenderer.handler(quiet: quiet))
+    if let problem = vectors.approximateIndexProblem, !quiet {
+        Console.error("warning: the index of \(path) is stale (\(problem)); searching exactly. Rebuild it with `wordshift index build \(path)`.\n")
+    }
+    return vectors
 }
 
 struct VectorCommand: ParsableCommand {
@@ -46,14 +51,15 @@ struct NearestCommand: ParsableCommand {
     @Argument(help: "Query words.") var words: [String]
     @Option(name: .short, help: "Number of neighbours.", transform: Flags.integer(1...)) var k = 10
     @Option(name: .long, help: "Search only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab: Int?
+    @OptionGroup var search: ApproximateSearchOptions
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var query: String; var source: WordVectors.Source; var neighbors: [Neighbor] }
 
     func run() throws {
-        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
-        let found = try vectors.nearest(to: words, k: k, options: SearchOptions(restrict: restrictVocab))
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords, exact: search.exact)
+        let found = try vectors.nearest(to: words, k: k, options: SearchOptions(restrict: restrictVocab, exact: search.exact, ef: search.ef))
         let results = zip(words, found).map { Result(query: $0, source: vectors.source(of: $0) ?? .vocabulary, neighbors: $1) }
         if output.json { try JSONOutput.print(results); return }
         for r in results {
@@ -73,14 +79,16 @@ struct AnalogyCommand: ParsableCommand {
     @Option(name: .short, help: "Number of answers.", transform: Flags.integer(1...)) var k = 5
     @Option(name: .long, help: "3cosadd or 3cosmul.") var method: AnalogyMethod = .add
     @Option(name: .long, help: "Search only the N most frequent words.", transform: Flags.integer(1...)) var restrictVocab: Int?
+    @OptionGroup var search: ApproximateSearchOptions
     @OptionGroup var subwords: SubwordOptions
     @OptionGroup var output: OutputOptions
 
     struct Result: Codable { var a: String; var b: String; var c: String; var method: AnalogyMethod; var answers: [Neighbor] }
 
     func run() throws {
-        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords)
-        let answers = try vectors.analogy(a: a, b: b, c: c, k: k, method: method, options: SearchOptions(restrict: restrictVocab))
+        let vectors = try loadWordVectors(store, quiet: output.quiet, subwords: subwords, exact: search.exact)
+        let answers = try vectors.analogy(a: a, b: b, c: c, k: k, method: method,
+                                          options: SearchOptions(restrict: restrictVocab, exact: search.exact, ef: search.ef))
         if output.json { try JSONOutput.print(Result(a: a, b: b, c: c, method: method, answers: answers)); return }
         print("\(a) : \(b) :: \(c) : ?")
         for n in answers { print("  \(Format.fixed(Double(n.score), 4))  \(n.word)") }

@@ -16,7 +16,7 @@ struct WordshiftCommand: ParsableCommand {
             DemoCommand.self, TrainCommand.self,
             ImportCommand.self, ExportCommand.self, InfoCommand.self,
             VectorCommand.self, NearestCommand.self, AnalogyCommand.self,
-            SimilarityCommand.self, DoesntMatchCommand.self, EvaluateCommand.self, SubwordCommand.self,
+            SimilarityCommand.self, DoesntMatchCommand.self, EvaluateCommand.self, SubwordCommand.self, IndexCommand.self, QuantizeCommand.self,
             ClassifyCommand.self, ServeCommand.self,
         ]
     )

@@ -35,4 +35,10 @@ int ckernels_openblas_available(void);
 int ckernels_openblas_sgemm_nt(size_t m, size_t n, size_t d, const float *a, size_t lda, const float *b, size_t ldb,
                                float *c, size_t ldc);
 
+/* Float dot product sum_i a[i]*b[i] (AVX2+FMA when the CPU has it, checked once). */
+float ckernels_dot_f32(const float *a, const float *b, size_t n);
+
+/* Hints the CPU to load the cache line at `p` (no effect on results). */
+void ckernels_prefetch(const void *p);
+
 #endif

@@ -9,14 +9,23 @@ public struct SearchOptions: Sendable, Equatable {
     /// Threads one query may use; nil uses every core. A server answering many requests at
     /// once gets more throughput with 1.
     public var threads: Int?
+    /// Search every row exactly even when the vectors have an approximate-search index.
+    public var exact: Bool
+    /// Search effort of the approximate-search index (candidates kept; nil: ``HNSWIndex/defaultEf``).
+    /// Higher finds more of the true nearest words, slower.
+    public var ef: Int?
 
-    /// Options with the given restriction and thread bound (both default to none).
-    public init(restrict: Int? = nil, threads: Int? = nil) {
+    /// Options with the given restriction, thread bound and approximate-search settings (by
+    /// default: none, every core, the index when there is one, its default effort).
+    public init(restrict: Int? = nil, threads: Int? = nil, exact: Bool = false, ef: Int? = nil) {
         self.restrict = restrict
         self.threads = threads
+        self.exact = exact
+        self.ef = ef
     }
 
     func validate() throws {
+        if let ef, ef < 1 { throw WordshiftError.invalidArgument("ef must be at least 1 (got \(ef))") }
         if let restrict, restrict < 1 { throw WordshiftError.invalidArgument("restrict must be at least 1 (got \(restrict))") }
         if let threads, threads < 1 { throw WordshiftError.invalidArgument("threads must be at least 1 (got \(threads))") }
     }
@@ -72,6 +81,9 @@ extension WordVectors {
         try check(k: k, options: options)
         let looked = try words.map { try lookup($0) }
         let excluded: [Set<Int>] = looked.map { $0.row.map { [$0] } ?? [] }
+        if let ann = approximate(options) {
+            return ann.nearest(queries: looked.map(\.unit), k: k, ef: options.ef, excluding: excluded, threads: options.threadCount)
+        }
         if looked.count == 1 {
             return [index.nearest(to: looked[0].unit, k: k, excluding: excluded[0], restrict: options.restrict,
                                   threads: options.threadCount)]
@@ -90,6 +102,7 @@ extension WordVectors {
             throw WordshiftError.invalidArgument("the query vector must be finite and not all zero")
         }
         let rows = Set(excluding.compactMap { index.id(of: $0) })
+        if let ann = approximate(options) { return ann.nearest(to: vector, k: k, ef: options.ef, excluding: rows) }
         return index.nearest(to: vector, k: k, excluding: rows, restrict: options.restrict, threads: options.threadCount)
     }
 
@@ -100,6 +113,10 @@ extension WordVectors {
         try check(k: k, options: options)
         let (la, lb, lc) = (try lookup(a), try lookup(b), try lookup(c))
         let excluded = Set([la.row, lb.row, lc.row].compactMap { $0 })
+        if method == .add, let ann = approximate(options) {
+            let query = (0..<dimension).map { lb.unit[$0] + lc.unit[$0] - la.unit[$0] }
+            return ann.nearest(to: query, k: k, ef: options.ef, excluding: excluded)
+        }
         return index.analogy(a: la.unit, b: lb.unit, c: lc.unit, excluding: excluded, k: k, method: method,
                              restrict: options.restrict)
     }
@@ -124,6 +141,14 @@ extension WordVectors {
             if s < worstScore { worst = i; worstScore = s }
         }
         return words[worst]
+    }
+
+    /// The approximate-search index a query with `options` uses: none when asked for exact
+    /// search, when there is none, or when the search is restricted to fewer rows.
+    private func approximate(_ options: SearchOptions) -> HNSWIndex? {
+        guard !options.exact, let ann = approximateIndex else { return nil }
+        if let r = options.restrict, r < index.count { return nil }
+        return ann
     }
 
     private func check(k: Int, options: SearchOptions) throws {

@@ -4,13 +4,16 @@ package enum StoreSchema {
     package static let applicationID: Int32 = 0x5753_4846
     /// The newest format this build reads and writes. Bumped when a reader of an older version
     /// could misread the file.
-    package static let formatVersion = 2
+    package static let formatVersion = 3
     /// The version a new store is written as: a store without named vector sets is a
     /// version-1 file, which every Wordshift reader reads.
     package static let baseFormatVersion = 1
     /// Version 2 adds named vector sets and heads trained over them (a version-1 reader would
     /// load such a head over the store's main vectors and predict nonsense, so it must refuse).
     package static let vectorSetsVersion = 2
+    /// Version 3 adds quantized vectors (meta `vector_encoding` other than float32): a version-2
+    /// reader would take float16 or int8 rows for damaged float32 ones.
+    package static let quantizedVersion = 3
     /// SQLite page size for new stores: fewer, fuller pages for 1,200-byte vector rows.
     package static let pageSize = 16384
 
@@ -54,4 +57,8 @@ public enum MetaKey {
     public static let toolVersion = "tool_version"
     /// Where the vectors come from: `imported` or `glove` (trained by Wordshift).
     public static let vectorKind = "vector_kind"
+    /// How `vectors.vector` is stored: a ``VectorEncoding`` raw value; absent means float32.
+    public static let vectorEncoding = "vector_encoding"
+    /// For a quantized store: the path of the float32 store it was made from, as given.
+    public static let quantizedFrom = "quantized_from"
 }

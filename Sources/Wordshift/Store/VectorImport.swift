@@ -101,12 +101,12 @@ public enum VectorImport {
             var n = 0
             while try s.step() {
                 let blob = s.blob(2)
-                guard blob.count == store.dimension * 4 else {
+                let d = store.dimension, e = store.encoding
+                guard row.withUnsafeMutableBufferPointer({ r in r.baseAddress.map { e.decode(blob, into: $0, dimension: d) } ?? false }) else {
                     throw WordshiftError.notAStore(path: store.path, message: "vector row \(n) has \(blob.count) bytes")
                 }
                 // In double with the stored double norm: one rounding, within one ulp of the original.
                 let norm = s.double(1)
-                row.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
                 for j in 0..<row.count { row[j] = Float(Double(row[j]) * norm) }
                 try row.withUnsafeBufferPointer { try writer.write(word: s.string(0), vector: $0) }
                 n += 1

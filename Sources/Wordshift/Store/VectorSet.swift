@@ -144,13 +144,11 @@ public enum VectorSets {
         }
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: d)
-        let rowBytes = d * 4
         var row = 0
-        func put(_ blob: UnsafeRawBufferPointer, norm: Double, what: String) throws {
-            guard row < words.count, blob.count == rowBytes, let src = blob.baseAddress, let dst = index.units.baseAddress else {
+        func put(_ blob: UnsafeRawBufferPointer, norm: Double, what: String, encoding: VectorEncoding = .float32) throws {
+            guard row < words.count, let dst = index.units.baseAddress, encoding.decode(blob, into: dst + row * d, dimension: d) else {
                 throw WordshiftError.notAStore(path: path, message: "vector set \(Quote.word(name)): \(what) is missing or has the wrong size")
             }
-            UnsafeMutableRawPointer(dst + row * d).copyMemory(from: src, byteCount: rowBytes)
             index.norms[row] = Float(norm)
             row += 1
             if row & 0xFFF == 0 { progress.update(Double(row)) }
@@ -164,7 +162,7 @@ public enum VectorSets {
             var next = 0
             while next < storeRows.count, try s.step() {
                 guard s.int(0) == storeRows[next] else { continue }
-                try put(s.blob(2), norm: s.double(1), what: "store row \(storeRows[next])")
+                try put(s.blob(2), norm: s.double(1), what: "store row \(storeRows[next])", encoding: store.encoding)
                 next += 1
             }
         }

@@ -9,6 +9,8 @@ public final class VectorStore {
     public let dimension: Int
     /// Number of words (rows).
     public let count: Int
+    /// How the store keeps its vectors (float32 unless it was quantized).
+    public let encoding: VectorEncoding
     let connection: SQLiteConnection
     private var lookupStatement: SQLiteStatement?
 
@@ -45,8 +47,12 @@ public final class VectorStore {
         guard c >= 0, let values = DeclaredSize.product(c, d), values <= (System.fileSize(path) ?? 0) else {
             throw WordshiftError.notAStore(path: path, message: "meta declares \(c) words of dimension \(d), more than the file can hold")
         }
+        guard let e = VectorEncoding(rawValue: m[MetaKey.vectorEncoding] ?? VectorEncoding.float32.rawValue) else {
+            throw WordshiftError.notAStore(path: path, message: "unknown vector encoding \(m[MetaKey.vectorEncoding] ?? "")")
+        }
         dimension = d
         count = c
+        encoding = e
         try connection.execute("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
     }
 
@@ -67,12 +73,10 @@ public final class VectorStore {
         try s.bind(1, word)
         guard try s.step() else { return nil }
         let blob = s.blob(2)
-        guard blob.count == dimension * 4 else {
-            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(dimension * 4)")
-        }
-        let unit = [Float](unsafeUninitializedCapacity: dimension) { buf, n in
-            UnsafeMutableRawBufferPointer(buf).copyMemory(from: blob)
-            n = dimension
+        var unit = [Float](repeating: 0, count: dimension)
+        let d = dimension, e = encoding
+        guard unit.withUnsafeMutableBufferPointer({ u in u.baseAddress.map { e.decode(blob, into: $0, dimension: d) } ?? false }) else {
+            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(encoding.rowBytes(dimension: dimension))")
         }
         return (s.int(0), unit, Float(s.double(1)))
     }
@@ -108,13 +112,11 @@ public final class VectorStore {
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
         let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
         var row = 0
-        let rowBytes = dimension * 4
         while try s.step() {
-            let blob = s.blob(2)
-            guard row < words.count, s.int(0) == row, blob.count == rowBytes else {
+            guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
+                  encoding.decode(s.blob(2), into: base + row * dimension, dimension: dimension) else {
                 throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
             }
-            UnsafeMutableRawPointer(index.units.baseAddress! + row * dimension).copyMemory(from: blob.baseAddress!, byteCount: rowBytes)
             index.norms[row] = Float(s.double(1))
             row += 1
             if row & 0xFFF == 0 { progress.update(Double(row)) }

@@ -14,17 +14,42 @@ public struct WordVectors: Sendable {
     /// The store's character n-gram table, used for words the vocabulary lacks (nil: none or disabled).
     public let subwords: NgramTable?
 
-    /// Queries over an index already in memory and, optionally, an n-gram table.
-    public init(index: EmbeddingIndex, subwords: NgramTable?) {
+    /// The approximate-search index over ``index`` that nearest-word and 3cosadd analogy
+    /// queries use unless ``SearchOptions/exact`` is set (nil: none, stale, or not loaded).
+    public let approximateIndex: HNSWIndex?
+    /// Why the store's approximate-search index is not used, when it has one that no longer
+    /// matches its vectors (searches are then exact).
+    public let approximateIndexProblem: String?
+
+    /// Queries over an index already in memory and, optionally, an n-gram table and an
+    /// approximate-search index built over `index`.
+    public init(index: EmbeddingIndex, subwords: NgramTable?, approximateIndex: HNSWIndex? = nil) {
+        precondition(approximateIndex.map { $0.vectors === index } ?? true, "the approximate index must be built over `index`")
         self.index = index
         self.subwords = subwords
+        self.approximateIndex = approximateIndex
+        approximateIndexProblem = nil
     }
 
-    /// Reads `store`'s vectors and, unless `useSubwords` is false, its n-gram table. Reports a
-    /// "loading" stage counted in vectors to `progress`.
-    public static func load(store: VectorStore, useSubwords: Bool = true, progress: ProgressHandler? = nil) throws -> WordVectors {
+    private init(index: EmbeddingIndex, subwords: NgramTable?, status: HNSWStore.Status) {
+        self.index = index
+        self.subwords = subwords
+        switch status {
+        case .absent: approximateIndex = nil; approximateIndexProblem = nil
+        case let .ready(ann): approximateIndex = ann; approximateIndexProblem = nil
+        case let .stale(reason): approximateIndex = nil; approximateIndexProblem = reason
+        }
+    }
+
+    /// Reads `store`'s vectors, unless `useSubwords` is false its n-gram table, and unless
+    /// `useApproximateIndex` is false its approximate-search index (``HNSWStore``; a damaged
+    /// one throws, a stale one is reported in ``approximateIndexProblem`` and not used).
+    /// Reports a "loading" stage counted in vectors to `progress`.
+    public static func load(store: VectorStore, useSubwords: Bool = true, useApproximateIndex: Bool = true,
+                            progress: ProgressHandler? = nil) throws -> WordVectors {
         let index = try store.loadIndex(progress: progress)
-        return WordVectors(index: index, subwords: useSubwords ? try NgramTable.load(from: store) : nil)
+        let status = useApproximateIndex ? try HNSWStore.load(from: store, over: index) : .absent
+        return WordVectors(index: index, subwords: useSubwords ? try NgramTable.load(from: store) : nil, status: status)
     }
 
     /// The unit-length query vector of `word`, its row if it is in the vocabulary, and where it came from.

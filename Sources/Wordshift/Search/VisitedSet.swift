@@ -1,0 +1,35 @@
+/// Which rows one graph search has reached: one stamp per row, and a search marks a row by
+/// writing its own stamp. Starting a new search is one increment, not a clear of the array
+/// (the array is cleared only when the stamp wraps around, once in 2³² searches).
+final class VisitedSet {
+    private let stamps: UnsafeMutablePointer<UInt32>
+    private let count: Int
+    private var current: UInt32 = 0
+
+    init(count: Int) {
+        self.count = max(1, count)
+        stamps = .allocate(capacity: self.count)
+        stamps.initialize(repeating: 0, count: self.count)
+    }
+
+    deinit { stamps.deallocate() }
+
+    /// Forgets every mark.
+    @inline(__always)
+    func reset() {
+        current &+= 1
+        if current == 0 {
+            stamps.update(repeating: 0, count: count)
+            current = 1
+        }
+    }
+
+    /// Marks `row`; true when it was not marked yet in this search.
+    @inline(__always)
+    func insert(_ row: Int32) -> Bool {
+        let p = stamps + Int(row)
+        if p.pointee == current { return false }
+        p.pointee = current
+        return true
+    }
+}
