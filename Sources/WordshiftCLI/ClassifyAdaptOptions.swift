@@ -57,6 +57,8 @@ struct AdapterOptions: ParsableArguments {
     var selfTrainPseudoOnly = false
     @Option(name: .long, help: "Weight of the reversed domain gradient of the adversarial method (default \(d.adversarialWeight)).",
             transform: Flags.real(from: Float(0))) var adversarialWeight: Float?
+    @Option(name: .long, help: "Class prior of the embeddings+self-train pseudo-labels: balanced, em or mixture (default \(d.priorEstimate.rawValue); docs/adapt.md).")
+    var prior: LabelPrior.Estimator?
     @Option(name: .long, help: "CORAL ridge relative to the mean feature variance (default \(d.coralLambda)).",
             transform: Flags.real(from: 0.0)) var coralLambda: Double?
 
@@ -101,11 +103,13 @@ struct AdapterOptions: ParsableArguments {
         if selfTrainPseudoOnly { o.transfer.selfTrainWithSource = false }
         if let adversarialWeight { o.adversarialWeight = adversarialWeight }
         if let coralLambda { o.coralLambda = coralLambda }
+        if let prior { o.priorEstimate = prior }
         return o
     }
 }
 
 extension AdaptationMethod: ExpressibleByArgument {}
+extension LabelPrior.Estimator: ExpressibleByArgument {}
 
 /// The inputs of `classify adapt` and `classify compare`, read once.
 struct AdaptationInputs {

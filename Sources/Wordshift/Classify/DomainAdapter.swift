@@ -74,9 +74,11 @@ public struct DomainAdapter: Sendable {
         public var autoCandidates: [AdaptationMethod] = [.embeddingsSelfTrain, .embeddings, .selfTrain, .coral, .adversarial]
         /// Score the head of a single method by reverse validation too (a note; one more head).
         public var reverseValidation = true
-        /// Estimate the target class prior from the unlabeled text (`LabelPrior`, EM) for the
-        /// student's pseudo-labels and decisions; false: assume a balanced target (BENCHMARKS §5).
-        public var estimatePrior = false
+        /// Where the class prior of the student's pseudo-labels and decisions comes from: a
+        /// balanced target (default; both label-free estimates failed the 75/25 test of
+        /// BENCHMARKS §5), or an estimate from the unlabeled text (`LabelPrior.Estimator`). Both
+        /// estimates are reported in the notes whichever is used.
+        public var priorEstimate: LabelPrior.Estimator = .balanced
 
         /// The defaults (BENCHMARKS.md §5).
         public init() {
@@ -138,7 +140,7 @@ public struct DomainAdapter: Sendable {
                 "self_train_fractions": transfer.selfTrainFractions.map { "\($0)" }.joined(separator: ","),
                 "self_train_with_source": String(transfer.selfTrainWithSource),
                 "coral_lambda": "\(coralLambda)", "adversarial_weight": "\(adversarialWeight)",
-                "estimate_prior": String(estimatePrior),
+                "prior_estimate": priorEstimate.rawValue,
                 "few_shot.anchor_weights": fewShot.anchorWeights.map { "\($0)" }.joined(separator: ","),
                 "few_shot.folds": String(fewShot.folds),
             ]
@@ -403,10 +405,12 @@ public struct DomainAdapter: Sendable {
             }
             let labeled = try EmbeddingAdaptation.ensemblePseudoLabels(
                 scorers: teachers, labels: transfer.labels, target: target, fraction: options.transfer.studentFraction,
-                prior: options.estimatePrior ? nil : LabelPrior.uniform(transfer.labels.count))
+                prior: options.priorEstimate == .balanced ? LabelPrior.uniform(transfer.labels.count) : nil,
+                estimatePrior: options.priorEstimate == .em, mixture: options.priorEstimate == .mixture)
             let pseudo = labeled.data
             func show(_ prior: [Double]) -> String { zip(transfer.labels, prior).map { "\($0) \(Format.percent($1))" }.joined(separator: ", ") }
-            notes.add("target prior (\(labeled.estimated ? "estimated by EM from the teachers" : "assumed")): \(show(labeled.prior))")
+            notes.add("target prior used (\(labeled.estimated ? "estimated, \(options.priorEstimate.rawValue)" : "assumed balanced")): \(show(labeled.prior))"
+                + "; label-free estimates: EM \(show(labeled.emPrior))" + (labeled.mixturePrior.map { "; margin mixture \(show($0))" } ?? ""))
             guard pseudo.labelCounts.filter({ $0 > 0 }).count >= 2 else {
                 throw WordshiftError.emptyInput(path: "target text", message: "the teachers cannot tell the target documents apart "
                     + "(every pseudo-label is \(pseudo.labels.first ?? "one class")): the target text shares too few words with the "

@@ -108,8 +108,13 @@ public enum EmbeddingAdaptation {
         public var data: LabeledDataset
         /// Share of the target text given to each class (before `fraction` keeps the most confident).
         public var prior: [Double]
-        /// True when `prior` was estimated from the teachers (`LabelPrior.estimate`), false when given.
+        /// True when `prior` was estimated from the teachers (EM or the margin mixture), false when given.
         public var estimated: Bool
+        /// The label-free estimates, computed whatever prior was used (for reports): EM from the
+        /// teachers' mean posteriors, and (two classes) the margin mixture.
+        public var emPrior: [Double] = []
+        /// The margin-mixture estimate (`LabelPrior.mixtureShare`; nil with more than two classes).
+        public var mixturePrior: [Double]? = nil
     }
 
     /// `ensembleLabels` over any probability sources with the given label names; the data only.
@@ -130,7 +135,7 @@ public enum EmbeddingAdaptation {
     /// `fraction` with the largest margin (best minus second-best class) is kept.
     public static func ensemblePseudoLabels(scorers: [Scorer], labels: [String], target: [String], fraction: Double,
                                             prior: [Double]? = nil, estimatePrior: Bool = false,
-                                            trainingPrior: [Double]? = nil) throws -> PseudoLabels {
+                                            trainingPrior: [Double]? = nil, mixture: Bool = false) throws -> PseudoLabels {
         let L = labels.count, n = target.count
         guard L >= 2, n > 0, !scorers.isEmpty else { throw WordshiftError.emptyInput(path: "target", message: "no target text to pseudo-label") }
         if let prior, prior.count != L { throw WordshiftError.invalidArgument("a prior of \(prior.count) classes for \(L) labels") }
@@ -152,9 +157,13 @@ public enum EmbeddingAdaptation {
         }
         // Without a prior: balanced unless asked to estimate. EM on source-trained teachers reads part of the
         // domain shift as prior shift (BENCHMARKS §5: 20% positive estimated on balanced IMDB text), so it is opt-in.
+        let em = LabelPrior.estimate(probabilities: mean, classes: L, trainingPrior: trainingPrior ?? LabelPrior.uniform(L))
+        let mixturePrior: [Double]? = L == 2 ? {
+            let share = LabelPrior.mixtureShare((0..<n).map { total[$0 * 2 + 1] - total[$0 * 2] })
+            return [1 - share, share]
+        }() : nil
         let goal = prior.map(LabelPrior.normalised)
-            ?? (estimatePrior ? LabelPrior.estimate(probabilities: mean, classes: L, trainingPrior: trainingPrior ?? LabelPrior.uniform(L))
-                              : LabelPrior.uniform(L))
+            ?? (mixture && mixturePrior != nil ? mixturePrior ?? LabelPrior.uniform(L) : estimatePrior ? em : LabelPrior.uniform(L))
         let quota = LabelPrior.quotas(goal, total: n)
         if L == 2 {
             // Two classes: one margin; the quota[1] documents with the largest margin are class 1.
@@ -212,7 +221,8 @@ public enum EmbeddingAdaptation {
         chosen.sort { $0.0 < $1.0 }
         let data = LabeledDataset(labels: labels, texts: chosen.map { target[$0.0] }, labelIDs: chosen.map(\.1),
                                   source: "ensemble pseudo-labels")
-        return PseudoLabels(data: data, prior: goal, estimated: prior == nil && estimatePrior)
+        return PseudoLabels(data: data, prior: goal, estimated: prior == nil && (estimatePrior || (mixture && mixturePrior != nil)),
+                            emPrior: em, mixturePrior: mixturePrior)
     }
 
     /// Iterated self-training: each round pseudo-labels the most confident share of `target`

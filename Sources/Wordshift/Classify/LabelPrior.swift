@@ -12,6 +12,19 @@ import Glibc
 /// probabilities", Neural Computation 14, 2002). The estimate is as good as the posteriors are
 /// calibrated; `temperature` calibrates a head's probabilities on labeled data first.
 public enum LabelPrior {
+    /// Where the target class prior of the pseudo-labels comes from.
+    public enum Estimator: String, Sendable, Codable, CaseIterable {
+        /// Assume a balanced target (the median cut for two classes).
+        case balanced
+        /// EM re-estimation from the teachers' mean posteriors (`estimate`): exact under pure
+        /// label shift, biased when the teachers' posteriors are shifted by the domain too.
+        case em
+        /// The weight of the upper component of a two-Gaussian mixture fitted to the teachers'
+        /// summed standardised margin (`mixtureShare`; two classes only, else balanced). Reads the
+        /// shape of the margin distribution, not the teachers' calibration.
+        case mixture
+    }
+
     /// Most EM iterations; the loop stops earlier once no prior moves by more than `tolerance`.
     public static let maximumIterations = 1000
     /// EM stops when no class prior moves by more than this in an iteration.
@@ -131,6 +144,51 @@ public enum LabelPrior {
             for c in 0..<L { out[i * L + c] = Float(z[c] / s) }
         }
         return out
+    }
+
+    /// The share of the upper component of a two-component Gaussian mixture fitted by EM to
+    /// `values` (each component with its own mean and variance): for ensemble margins, the
+    /// estimated share of the positive class. 0.5 when there are fewer than 4 finite values or
+    /// they do not vary.
+    public static func mixtureShare(_ values: [Double], iterations: Int = 500) -> Double {
+        let x = values.filter(\.isFinite).sorted()
+        let n = x.count
+        guard n >= 4 else { return 0.5 }
+        let mean = x.reduce(0, +) / Double(n)
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+        guard variance > 1e-12 else { return 0.5 }
+        let floor = variance * 1e-4
+        var mu = [x[n / 4], x[(3 * n) / 4]], sigma2 = [variance / 2, variance / 2], weight = [0.5, 0.5]
+        var r = [Double](repeating: 0, count: n)
+        var last = -Double.infinity
+        for _ in 0..<max(1, iterations) {
+            // E step in log space: r_i = P(upper | x_i).
+            var logLikelihood = 0.0
+            for i in 0..<n {
+                var l = [0.0, 0.0]
+                for k in 0..<2 {
+                    let d = x[i] - mu[k]
+                    l[k] = log(max(weight[k], 1e-300)) - 0.5 * log(2 * Double.pi * sigma2[k]) - d * d / (2 * sigma2[k])
+                }
+                let m = max(l[0], l[1])
+                let s = exp(l[0] - m) + exp(l[1] - m)
+                r[i] = exp(l[1] - m) / s
+                logLikelihood += m + log(s)
+            }
+            // M step.
+            let w1 = r.reduce(0, +), w0 = Double(n) - w1
+            guard w1 > 1e-9, w0 > 1e-9 else { break }
+            var m0 = 0.0, m1 = 0.0
+            for i in 0..<n { m1 += r[i] * x[i]; m0 += (1 - r[i]) * x[i] }
+            mu = [m0 / w0, m1 / w1]
+            var v0 = 0.0, v1 = 0.0
+            for i in 0..<n { v1 += r[i] * (x[i] - mu[1]) * (x[i] - mu[1]); v0 += (1 - r[i]) * (x[i] - mu[0]) * (x[i] - mu[0]) }
+            sigma2 = [max(v0 / w0, floor), max(v1 / w1, floor)]
+            weight = [w0 / Double(n), w1 / Double(n)]
+            if abs(logLikelihood - last) <= 1e-9 * abs(logLikelihood) { break }
+            last = logLikelihood
+        }
+        return mu[1] >= mu[0] ? weight[1] : weight[0]
     }
 
     /// Per-class document counts that sum to `n` and follow `prior` as closely as whole numbers

@@ -133,4 +133,43 @@ import Testing
         #expect(zip(after, expected).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(throws: WordshiftError.self) { try head.shiftPrior(from: [1], to: [0.5, 0.5]) }
     }
+
+    /// The margin mixture recovers the share of the upper component of two Gaussians with
+    /// different spreads, whichever order the values come in; degenerate inputs give 0.5.
+    @Test func mixtureShareRecoversTheUpperComponent() {
+        var rng = SeededRandom(seed: 11)
+        func normal(_ mean: Double, _ sd: Double) -> Double {
+            let u1 = max(Double.random(in: 0..<1, using: &rng), 1e-12), u2 = Double.random(in: 0..<1, using: &rng)
+            return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        }
+        for share in [0.25, 0.5, 0.75] {
+            let upper = Int(4000 * share)
+            var values = (0..<upper).map { _ in normal(2, 1.3) } + (0..<(4000 - upper)).map { _ in normal(-2, 0.8) }
+            values.shuffle(using: &rng)
+            let got = LabelPrior.mixtureShare(values)
+            #expect(abs(got - share) < 0.03, "share \(share): estimated \(got)")
+        }
+        #expect(LabelPrior.mixtureShare([1, 2]) == 0.5)
+        #expect(LabelPrior.mixtureShare([3, 3, 3, 3, 3]) == 0.5)
+        #expect(LabelPrior.mixtureShare([.nan, .infinity, 1]) == 0.5)
+    }
+
+    /// Ensemble pseudo-labels with the margin mixture follow a 75/25 toy target, and both
+    /// label-free estimates are reported whatever prior was used.
+    @Test func ensembleWithTheMixturePriorFollowsAnImbalancedTarget() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let head = try Classifier.train(index: index, train: ClassifyFixtures.toyData(400), config: ClassifyFixtures.config(index, threads: 1)).head
+        let all = ClassifyFixtures.toyData(800, seed: 23)
+        let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 3 == 0 })
+        let truth = Double(target.labelCounts[1]) / Double(target.count)
+        let scorer: EmbeddingAdaptation.Scorer = { head.probabilities($0, threads: 1) }
+        let r = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1, mixture: true)
+        #expect(r.estimated)
+        let mixture = try #require(r.mixturePrior)
+        #expect(r.prior == mixture && abs(mixture[1] - truth) < 0.05, "mixture \(mixture), true \(truth)")
+        #expect(r.emPrior.count == 2)
+        let balanced = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
+        #expect(!balanced.estimated && balanced.prior == [0.5, 0.5] && balanced.mixturePrior == mixture)
+    }
 }
