@@ -76,6 +76,28 @@ import Testing
         #expect(reopened.meta[MetaKey.formatVersion] == String(StoreSchema.vectorSetsVersion))
     }
 
+    /// The adapter's Mittens run on 2 threads repeats bit for bit for one seed (so a benchmark
+    /// that rebuilds the vectors per seed measures their spread, not thread timing), and the
+    /// seed of the run reaches Mittens: another seed gives other vectors.
+    @Test func mittensOnTwoThreadsRepeatsForASeedAndFollowsIt() throws {
+        let dir = TestData.scratchDirectory()
+        let base = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let (source, target) = Self.data()
+        var o = Self.options(.embeddingsSelfTrain)
+        o.threads = 2
+        o.mittens.threads = 2
+        let a = try DomainAdapter(options: o).buildVectors(base: base, source: source, target: target.texts)
+        let b = try DomainAdapter(options: o).buildVectors(base: base, source: source, target: target.texts)
+        #expect(a.settings[AdaptedVectors.Key.threads] == "2")
+        #expect(a.index.words == b.index.words && a.corpusRows == b.corpusRows && a.corpusRows > 0)
+        let same = (0..<a.index.count).allSatisfy { r in zip(a.index.vector(r), b.index.vector(r)).allSatisfy { $0.bitPattern == $1.bitPattern } }
+        #expect(same)
+        o.seed = 6
+        let c = try DomainAdapter(options: o).buildVectors(base: base, source: source, target: target.texts)
+        #expect(c.settings[AdaptedVectors.Key.seed] == "6")
+        #expect((0..<a.corpusRows).contains { r in a.index.vector(r) != c.index.vector(r) })
+    }
+
     @Test func reusedVectorsAreReferencedAndMismatchesAreRefused() throws {
         let dir = TestData.scratchDirectory()
         let path = try ClassifyFixtures.store(in: dir)
