@@ -36,6 +36,19 @@ def main(paths):
             sd = statistics.stdev(a) if len(a) > 1 else 0.0
             cells += [f"{statistics.mean(a):.1f} ± {sd:.1f}", f"{statistics.mean(f1[(n, t)]):.1f}", f"{gap:.0f}%"]
         print("| " + " | ".join(cells) + " |")
+    # Few-shot against K = 0, paired by seed (issue 11 §6 targets: K=50 ≥ K0 − 0.5, K=200 ≥ K0 + 0.5,
+    # K=1000 ≥ K0 + 2 points, mean over seeds).
+    shots = [n for n in names if n.startswith("few-shot K=") and n != "few-shot K=0"]
+    if "few-shot K=0" in names and shots:
+        print("\n| few-shot − K=0 (paired by seed) | " + " | ".join(t.split('/')[-1] for t in tests) + " |")
+        print("|" + "---|" * (1 + len(tests)))
+        for n in shots:
+            cells = [n]
+            for t in tests:
+                d = [a - b for a, b in zip(acc[(n, t)], acc[("few-shot K=0", t)])]
+                sd = statistics.stdev(d) if len(d) > 1 else 0.0
+                cells.append(f"{statistics.mean(d):+.2f} ± {sd:.2f}")
+            print("| " + " | ".join(cells) + " |")
     print(f"\n{len(reports)} reports: " + ", ".join(paths))
     # Label-free diagnostics and choices each run wrote (estimated prior, reverse validation,
     # few-shot anchor), one line per report.
