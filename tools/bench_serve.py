@@ -9,7 +9,12 @@ time, Wordshift and the peer alternating, after a warm-up of each; every request
 another word (a seeded sample of the vocabulary), so no answer is cached anywhere.
 
     python3 tools/bench_serve.py --store STORE.sqlite --w2v VECTORS.bin \\
-        [--duration 15] [--concurrency 1,8,64] [--out bench/serve/run-1.json]
+        [--duration 15] [--concurrency 1,8,64] [--out bench/serve/run-1.json] \\
+        [--variant wordshift-exact=--exact --variant wordshift-hnsw=]
+
+Each `--variant NAME=ARGS` starts one more Wordshift server on the same store with the extra
+`serve` arguments ARGS (split on spaces); all servers of a run are up together and take turns
+at every level. Without `--variant` there is one, named `wordshift`.
     python3 tools/bench_serve.py --summarize bench/serve/run-*.json   # mean ± sd table
 
 The JSON records the command, the git commit, the date, the load average before and after,
@@ -133,8 +138,12 @@ def bench(args):
         paths.write(f"/api/nearest?word={urllib.parse.quote(w, safe='')}&k={args.k}\n")
     paths.close()
 
-    ws_port, peer_port = free_port(), free_port()
-    ws_cmd = [args.wordshift, "serve", args.store, "--host", "127.0.0.1", "--port", str(ws_port), "--quiet"]
+    variants = args.variant or [("wordshift", [])]
+    ports = {name: free_port() for name, _ in variants}
+    peer_port = free_port()
+    ws_cmds = {name: [args.wordshift, "serve", args.store, "--host", "127.0.0.1", "--port", str(ports[name]), "--quiet"] + extra
+               for name, extra in variants}
+    names = [name for name, _ in variants] + ["gensim"]
     peer_cmd = [sys.executable, "-m", "uvicorn", "gensim_app:app", "--app-dir", PEER_DIR,
                 "--host", "127.0.0.1", "--port", str(peer_port), "--workers", str(args.peer_workers),
                 "--log-level", "warning", "--no-access-log"]
@@ -154,7 +163,7 @@ def bench(args):
                      "seed": args.seed, "k": args.k, "duration_s": args.duration, "warmup_s": args.warmup,
                      "concurrency": args.concurrency, "wrk_threads": "min(2, connections)",
                      "wrk_timeout_s": args.timeout, "peer_workers": args.peer_workers,
-                     "wordshift_command": " ".join(ws_cmd), "peer_command": " ".join(peer_cmd),
+                     "wordshift_commands": {n: " ".join(c) for n, c in ws_cmds.items()}, "peer_command": " ".join(peer_cmd),
                      "environment": {k: os.environ[k] for k in ("WORDSHIFT_OPENBLAS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ}},
         "servers": {},
         "runs": [],
@@ -165,33 +174,37 @@ def bench(args):
         except Exception:  # noqa: BLE001 (a missing module is recorded as such)
             result["versions"][mod] = None
     try:
-        t0 = time.monotonic()
-        procs["wordshift"] = subprocess.Popen(ws_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        ws_ready = wait_ready(f"http://127.0.0.1:{ws_port}/health", procs["wordshift"])
-        t0 = time.monotonic()
+        ready = {}
+        for name, cmd in ws_cmds.items():
+            procs[name] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            ready[name] = wait_ready(f"http://127.0.0.1:{ports[name]}/health", procs[name])
         procs["gensim"] = subprocess.Popen(peer_cmd, env={**os.environ, "PEER_VECTORS": args.w2v},
                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         peer_ready = wait_ready(f"http://127.0.0.1:{peer_port}/health", procs["gensim"])
-        urls = {"wordshift": f"http://127.0.0.1:{ws_port}", "gensim": f"http://127.0.0.1:{peer_port}"}
-        result["servers"] = {
-            "wordshift": {"ready_s": round(ws_ready, 2)},
-            "gensim": {"ready_s_first_worker": round(peer_ready, 2)},
-        }
-        # Same neighbours from both? (top-k words of a few sampled queries.)
-        same, checked = 0, 0
-        for w in words[:50]:
-            q = urllib.parse.quote(w, safe="")
-            a = get_json(f"{urls['wordshift']}/api/nearest?word={q}&k={args.k}")["neighbors"]
-            b = get_json(f"{urls['gensim']}/api/nearest?word={q}&k={args.k}")["neighbors"]
-            checked += 1
-            same += [n["word"] for n in a] == [n["word"] for n in b]
-        result["agreement"] = {"queries": checked, "identical_top_k": same}
-        # Warm-up: every peer worker loaded, caches and JIT-free paths hot on both sides.
-        for name in ("wordshift", "gensim"):
+        urls = {name: f"http://127.0.0.1:{ports[name]}" for name in ws_cmds}
+        urls["gensim"] = f"http://127.0.0.1:{peer_port}"
+        result["servers"] = {name: {"ready_s": round(ready[name], 2)} for name in ws_cmds}
+        result["servers"]["gensim"] = {"ready_s_first_worker": round(peer_ready, 2)}
+        # Same neighbours as the peer's (exact) answers? Identical top-k lists, and the mean share of
+        # the peer's top-k found (recall@k against gensim's exact search) over 200 sampled words.
+        result["agreement"] = {}
+        for name in ws_cmds:
+            same, found, checked = 0, 0, 0
+            for w in words[:200]:
+                q = urllib.parse.quote(w, safe="")
+                a = [n["word"] for n in get_json(f"{urls[name]}/api/nearest?word={q}&k={args.k}")["neighbors"]]
+                b = [n["word"] for n in get_json(f"{urls['gensim']}/api/nearest?word={q}&k={args.k}")["neighbors"]]
+                checked += 1
+                same += a == b
+                found += len(set(a) & set(b))
+            result["agreement"][name] = {"queries": checked, "identical_top_k": same,
+                                         "recall_at_k_vs_peer": round(found / (checked * args.k), 4)}
+        # Warm-up: every peer worker loaded, caches and JIT-free paths hot on every side.
+        for name in names:
             run_wrk(urls[name], 8, args.warmup, paths.name, args.timeout)
-        for name in ("wordshift", "gensim"):
+        for name in names:
             result["servers"][name]["rss_mb_after_warmup"] = rss_mb(procs[name].pid)
-        order = ["wordshift", "gensim"]
+        order = list(names)
         for c in args.concurrency:
             for name in order:
                 r = run_wrk(urls[name], c, args.duration, paths.name, args.timeout)
@@ -200,12 +213,12 @@ def bench(args):
                 print(f"{name:9s} c={c:3d}: {r['requests_per_second']:9.1f} req/s  p50 {r['p50_ms']:8.2f} ms  "
                       f"p99 {r['p99_ms']:8.2f} ms  errors {r['errors']}", file=sys.stderr)
             order.reverse()
-        for name in ("wordshift", "gensim"):
+        for name in names:
             result["servers"][name]["rss_mb_at_end"] = rss_mb(procs[name].pid)
     finally:
         for name, p in procs.items():
             if p.poll() is None:
-                p.send_signal(signal.SIGINT if name == "wordshift" else signal.SIGTERM)
+                p.send_signal(signal.SIGTERM if name == "gensim" else signal.SIGINT)
                 try:
                     p.wait(timeout=30)
                 except subprocess.TimeoutExpired:
@@ -238,8 +251,9 @@ def summarize(files):
     print(f"{len(files)} run(s): " + ", ".join(os.path.basename(p) for p in files))
     print("| clients | server | requests/s | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|")
+    servers = sorted({k[1] for k in rows}, key=lambda n: (n == "gensim", n))
     for c in sorted({k[0] for k in rows}):
-        for name in ("wordshift", "gensim"):
+        for name in servers:
             rs = rows.get((c, name), [])
             if not rs:
                 continue
@@ -247,10 +261,12 @@ def summarize(files):
             errors = sum(sum(r["errors"].values()) for r in rs)
             print(f"| {c} | {name} | {rps[0]:,.1f} ± {rps[1]:,.1f} | {p50[0]:.2f} ± {p50[1]:.2f} | "
                   f"{p99[0]:.2f} ± {p99[1]:.2f} | {errors} |")
-        ws, ge = rows.get((c, "wordshift")), rows.get((c, "gensim"))
-        if ws and ge:
-            ratio = statistics.mean(r["requests_per_second"] for r in ws) / statistics.mean(r["requests_per_second"] for r in ge)
-            print(f"|  | ratio (requests/s) | {ratio:.1f}× | | | |")
+        ge = rows.get((c, "gensim"))
+        for name in servers:
+            ws = rows.get((c, name))
+            if ws and ge and name != "gensim":
+                ratio = statistics.mean(r["requests_per_second"] for r in ws) / statistics.mean(r["requests_per_second"] for r in ge)
+                print(f"|  | ratio {name} / gensim | {ratio:.1f}× | | | |")
 
 
 def main():
@@ -267,6 +283,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--out", help="write the JSON here (default: stdout)")
+    ap.add_argument("--variant", action="append", type=lambda s: (s.split("=", 1)[0], s.split("=", 1)[1].split() if "=" in s else []),
+                    metavar="NAME=ARGS", help="one more Wordshift server NAME with extra serve ARGS (repeatable)")
     ap.add_argument("--summarize", nargs="+", metavar="JSON", help="print a mean ± sd table of earlier runs")
     args = ap.parse_args()
     if args.summarize:
