@@ -11,6 +11,8 @@ struct ServeCommand: ParsableCommand {
             Open http://HOST:PORT/ in a browser for the explorer (nearest words, a zoomable map of a
             word's neighbourhood, analogies, a classifier playground). The JSON API is described at
             /openapi.json (also docs/openapi.json); /health reports the stores, heads and limits.
+            A store with an approximate-search index (`wordshift index build`) answers nearest and
+            analogy queries through it (`--ef` sets the effort); `--exact` searches every row.
             Each store is served under its file name without the extension and read once at start:
             another process may update it while the server runs (restart to see the changes).
             SIGINT or SIGTERM stops the server after the requests in flight.
@@ -23,6 +25,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Most neighbours or answers one request may ask for.") var maxK = 1_000
     @Option(name: .long, help: "Most words in one request.") var maxWords = 64
     @Option(name: .long, help: "Largest request body, in bytes.") var maxBodyBytes = 64 * 1024
+    @Flag(name: .long, help: "Search exactly even when a store has an approximate-search index (`wordshift index build`).")
+    var exact = false
+    @Option(name: .long, help: "Search effort of the stores' approximate-search index (candidates kept per query; default: the index's).")
+    var ef: Int?
     @Flag(name: .shortAndLong, help: "Print only the listening address.") var quiet = false
 
     func validate() throws {
@@ -30,6 +36,8 @@ struct ServeCommand: ParsableCommand {
         guard maxK >= 1 else { throw ValidationError("--max-k must be at least 1") }
         guard maxWords >= 2 else { throw ValidationError("--max-words must be at least 2") }
         guard maxBodyBytes >= 1_024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let ef, !(1...100_000).contains(ef) { throw ValidationError("--ef must be from 1 to 100000") }
+        if exact && ef != nil { throw ValidationError("--ef sets the index's effort; it has no meaning with --exact") }
         for s in stores where !System.fileExists(s) { throw ValidationError("no such store: \(s)") }
     }
 
@@ -40,6 +48,7 @@ struct ServeCommand: ParsableCommand {
         config.limits.maxK = maxK
         config.limits.maxWords = maxWords
         config.limits.maxBodyBytes = maxBodyBytes
+        config.search = SearchOptions(exact: exact, ef: ef)
         let quiet = quiet
         let outcome = Locked<(any Error)?>(nil)  // the server task's error, for the waiting command
         let done = DispatchSemaphore(value: 0)

@@ -23,6 +23,8 @@ struct APIRoutes: Sendable {
         var bpe: Bool
         var heads: [Head]
         var skippedHeads: [String]
+        /// "exact" or the approximate-search index the store's queries go through.
+        var search: String
     }
     struct Health: Codable {
         var status: String
@@ -83,7 +85,7 @@ struct APIRoutes: Sendable {
         StoreSummary(name: s.name, path: s.path, words: s.index.count, dimension: s.index.dimension,
                      subwords: s.vectors.subwords != nil, bpe: s.bpe != nil,
                      heads: s.heads.map { .init(name: $0.name, version: $0.version, labels: $0.labels) },
-                     skippedHeads: s.skippedHeads)
+                     skippedHeads: s.skippedHeads, search: s.searchDescription)
     }
 
     func nearest(_ request: Request) async throws -> Response {
@@ -101,7 +103,7 @@ struct APIRoutes: Sendable {
         let method = try p.method()
         let sources = try [a, b, c].map { try store.source($0) }
         let answers = try await compute.run {
-            try store.answer { try store.vectors.analogy(a: a, b: b, c: c, k: k, method: method) }
+            try store.answer { try store.vectors.analogy(a: a, b: b, c: c, k: k, method: method, options: store.search) }
         }
         return JSONResponse.make(AnalogyResult(store: store.name, a: a, b: b, c: c, method: method, sources: sources, answers: answers))
     }

@@ -77,7 +77,7 @@ final class ComputeQueue: Sendable {
             let store = jobs[0].store
             let k = jobs.map(\.k).max() ?? 1
             do {
-                let found = try store.answer { try store.vectors.nearest(to: jobs.map(\.word), k: k) }
+                let found = try store.answer { try store.vectors.nearest(to: jobs.map(\.word), k: k, options: store.search) }
                 for (j, f) in zip(jobs, found) { j.done.resume(returning: Array(f.prefix(j.k))) }
             } catch {
                 for j in jobs { j.done.resume(throwing: error) }

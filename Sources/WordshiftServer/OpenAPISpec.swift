@@ -605,7 +605,8 @@ enum OpenAPISpec {
           "subwords",
           "bpe",
           "heads",
-          "skippedHeads"
+          "skippedHeads",
+          "search"
         ],
         "properties": {
           "name": {
@@ -656,6 +657,10 @@ enum OpenAPISpec {
             "items": {
               "type": "string"
             }
+          },
+          "search": {
+            "type": "string",
+            "description": "How nearest and analogy queries search this store: \"exact\", or the approximate-search index (HNSW) they go through (`wordshift serve --exact` bypasses it)."
           }
         }
       },

@@ -24,10 +24,12 @@ final class ServedStore: @unchecked Sendable {
     let heads: [Head]
     /// Heads that could not be loaded (named with the reason); the rest of the store serves.
     let skippedHeads: [String]
+    /// How this store's word queries search (the server's `--exact` / `--ef`).
+    let search: SearchOptions
 
     var index: EmbeddingIndex { vectors.index }
 
-    init(path: String, name: String) throws {
+    init(path: String, name: String, search: SearchOptions = SearchOptions()) throws {
         let store = try VectorStore(path: path)
         self.name = name
         self.path = path
@@ -45,8 +47,19 @@ final class ServedStore: @unchecked Sendable {
         }
         self.heads = heads
         skippedHeads = skipped
-        // Make sure the index's lazily built int8 copy exists before the first request.
-        if index.count > 0 { _ = index.nearest(to: index.unitVector(0), k: 1) }
+        self.search = search
+        // Make sure the index's lazily built int8 copy exists before the first request when
+        // queries search exactly (the approximate index does not need it).
+        if index.count > 0 && !usesApproximateIndex { _ = index.nearest(to: index.unitVector(0), k: 1) }
+    }
+
+    /// Whether nearest and analogy queries go through the store's approximate-search index.
+    var usesApproximateIndex: Bool { !search.exact && vectors.approximateIndex != nil }
+
+    /// "exact" or "HNSW index (ef N)", for the start-up log and /health.
+    var searchDescription: String {
+        guard usesApproximateIndex, let ann = vectors.approximateIndex else { return "exact" }
+        return "HNSW index (M \(ann.parameters.m), ef \(search.ef.map(String.init) ?? "default"))"
     }
 
     func head(named name: String?) throws -> Head {

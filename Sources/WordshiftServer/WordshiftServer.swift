@@ -14,6 +14,9 @@ public enum WordshiftServer {
         /// 0 picks a free port (the bound one is passed to `onListening`).
         public var port: Int = 8080
         public var limits = ServerLimits()
+        /// How word queries search: by default through a store's approximate-search index when
+        /// it has a valid one (`exact` bypasses it, `ef` sets its effort), else exactly.
+        public var search = SearchOptions()
 
         public init(stores: [String]) { self.stores = stores }
     }
@@ -42,12 +45,14 @@ public enum WordshiftServer {
         var stores: [ServedStore] = []
         for (path, name) in zip(config.stores, storeNames(config.stores)) {
             let t = System.now()
-            let s = try ServedStore(path: path, name: name)
+            let s = try ServedStore(path: path, name: name, search: config.search)
             log("loaded \(name): \(s.index.count) words × \(s.index.dimension)"
                 + (s.vectors.subwords != nil ? ", subwords" : "") + (s.bpe != nil ? ", BPE" : "")
                 + (s.heads.isEmpty ? "" : ", heads: " + s.heads.map(\.name).joined(separator: ", "))
+                + ", search: " + s.searchDescription
                 + " (\(Format.fixed(System.now() - t, 1)) s)")
             for problem in s.skippedHeads { log("warning: \(name): head not served: \(problem)") }
+            if let problem = s.vectors.approximateIndexProblem { log("warning: \(name): index not used: \(problem)") }
             stores.append(s)
         }
         let router = makeRouter(stores: stores, limits: config.limits)

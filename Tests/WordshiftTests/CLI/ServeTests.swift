@@ -287,6 +287,30 @@ import Testing
         #expect(try await get(server, "/health").status == 200)
     }
 
+    @Test func usesTheStoresIndexUnlessExact() async throws {
+        let copy = TestData.scratchDirectory() + "/indexed.sqlite"
+        try FileManager.default.copyItem(atPath: Self.store, toPath: copy)
+        let vectors = try VectorStore(path: copy).loadIndex()
+        try HNSWStore.save(try HNSWIndex.build(over: vectors, threads: 1), to: copy)
+        func searchMode(_ server: Server) async throws -> String? {
+            ((try await get(server, "/health").json["stores"] as? [[String: Any]])?.first?["search"]) as? String
+        }
+        let indexed = try Server([copy], extra: ["--ef", "64"])
+        defer { _ = indexed.stop() }
+        let exact = try Server([copy], extra: ["--exact"])
+        defer { _ = exact.stop() }
+        #expect(try await searchMode(indexed)?.hasPrefix("HNSW index") == true)
+        #expect(try await searchMode(exact) == "exact")
+        // 34 rows with ef 64: the graph search visits every row, so both answer alike.
+        for word in ["walk", "good", "movie", "walkings"] {
+            let a = Self.neighbors(try await get(indexed, "/api/nearest?word=\(word)&k=5")).map(\.0)
+            let b = Self.neighbors(try await get(exact, "/api/nearest?word=\(word)&k=5")).map(\.0)
+            #expect(a.count == 5 && a == b, "\(word): \(a) vs \(b)")
+        }
+        let analogy = try await get(indexed, "/api/analogy?a=walk&b=walks&c=talk&k=3")
+        #expect(analogy.status == 200 && (analogy.json["answers"] as? [Any])?.count == 3)
+    }
+
     @Test func stopsCleanlyOnSIGTERMAndSIGINT() async throws {
         for signal in [SIGTERM, SIGINT] {
             let server = try Server([Self.store])
@@ -301,7 +325,8 @@ import Testing
     }
 
     @Test func refusesBadArguments() throws {
-        for args in [["serve"], ["serve", "/no/such.sqlite"], ["serve", Self.store, "--port", "70000"], ["serve", Self.store, "--max-k", "0"]] {
+        for args in [["serve"], ["serve", "/no/such.sqlite"], ["serve", Self.store, "--port", "70000"], ["serve", Self.store, "--max-k", "0"],
+                     ["serve", Self.store, "--ef", "0"], ["serve", Self.store, "--exact", "--ef", "10"]] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: TestData.cliBinary)
             p.arguments = args
