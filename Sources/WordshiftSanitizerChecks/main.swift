@@ -100,7 +100,8 @@ check("thread", "classifier training on 2 threads") {
     let index = randomIndex(count: 200, dimension: 8, seed: 3)
     var texts: [String] = [], labels: [Int] = []
     var state: UInt64 = 11
-    for i in 0..<400 {
+    // 3,000 examples: each epoch runs several phases and merges on 2 threads.
+    for i in 0..<3000 {
         var words: [String] = []
         for _ in 0..<8 { state = state &* 6364136223846793005 &+ 1; words.append("w\(Int(state >> 33) % 200)") }
         words.append(i % 2 == 0 ? "w1" : "w2")
@@ -108,10 +109,12 @@ check("thread", "classifier training on 2 threads") {
         labels.append(i % 2)
     }
     let train = LabeledDataset(labels: ["a", "b"], texts: texts, labelIDs: labels, source: "sanitize")
-    let config = ClassifierConfig(features: FeatureConfig(storeCount: index.count, buckets: 1024, wordNgrams: 2),
-                                  dimension: index.dimension, epochs: 3, learningRate: 0.5, threads: 2, seed: 5,
-                                  validFraction: 0.1)
-    _ = try Classifier.train(index: index, train: train, config: config)
+    for hidden in [0, 4] {
+        let config = ClassifierConfig(features: FeatureConfig(storeCount: index.count, buckets: 1024, wordNgrams: 2),
+                                      dimension: index.dimension, hidden: hidden, epochs: 3, learningRate: 0.5, threads: 2,
+                                      seed: 5, validFraction: 0.1)
+        _ = try Classifier.train(index: index, train: train, config: config)
+    }
 }
 
 check("thread", "nearest over 60,000 rows on 2 threads (int8 pass and rescoring)") {

@@ -1,6 +1,8 @@
 /// The parameters of a fastText-style head: an input matrix (store rows + hashed rows), an
 /// optional tanh hidden layer, a softmax output layer and, for adversarial adaptation, a
-/// logistic domain classifier on the averaged input. Plain buffers shared by Hogwild threads.
+/// logistic domain classifier on the averaged input. Plain buffers owned by the model; during
+/// training the workers only read them while a phase runs and the trainer writes them between
+/// phases (`HogwildTrainer`), so no two threads ever touch them at once.
 package final class ClassifierModel: @unchecked Sendable {
     package let config: ClassifierConfig
     package let labelCount: Int
@@ -18,15 +20,18 @@ package final class ClassifierModel: @unchecked Sendable {
     let domain: UnsafeMutableBufferPointer<Float>
     /// Rows that training data touched (the only non-store rows worth saving).
     var touched: [Bool]
+    /// Start addresses of the buffers above (each allocated with at least one element).
+    let inputBase, w1Base, b1Base, w2Base, b2Base, domainBase: UnsafeMutablePointer<Float>
 
     package var width: Int { config.hidden > 0 ? config.hidden : dimension }
     /// First input row that training may change.
     var firstTrainableRow: Int { config.freeze ? config.features.storeCount : 0 }
 
-    static func buffer(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
-        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
-        b.initialize(repeating: 0)
-        return b
+    /// A zeroed buffer of `n` floats (at least one element is allocated) and its start.
+    static func buffer(_ n: Int) -> (UnsafeMutableBufferPointer<Float>, UnsafeMutablePointer<Float>) {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n))
+        p.initialize(repeating: 0, count: max(1, n))
+        return (UnsafeMutableBufferPointer(start: p, count: max(1, n)), p)
     }
 
     /// Zeroed parameters; the store's vectors fill rows 0..<storeCount when `vectors` is given.
@@ -35,18 +40,18 @@ package final class ClassifierModel: @unchecked Sendable {
         self.labelCount = labelCount
         dimension = config.dimension
         rows = config.features.rows
-        input = Self.buffer(rows * dimension)
-        w1 = Self.buffer(config.hidden * dimension)
-        b1 = Self.buffer(config.hidden)
-        w2 = Self.buffer(labelCount * (config.hidden > 0 ? config.hidden : config.dimension))
-        b2 = Self.buffer(labelCount)
-        domain = Self.buffer(dimension + 1)
+        (input, inputBase) = Self.buffer(rows * dimension)
+        (w1, w1Base) = Self.buffer(config.hidden * dimension)
+        (b1, b1Base) = Self.buffer(config.hidden)
+        (w2, w2Base) = Self.buffer(labelCount * (config.hidden > 0 ? config.hidden : config.dimension))
+        (b2, b2Base) = Self.buffer(labelCount)
+        (domain, domainBase) = Self.buffer(dimension + 1)
         touched = [Bool](repeating: false, count: rows)
         if let vectors { loadStoreRows(vectors) }
     }
 
     deinit {
-        for b in [input, w1, b1, w2, b2, domain] { b.deallocate() }
+        for b in [inputBase, w1Base, b1Base, w2Base, b2Base, domainBase] { b.deallocate() }
     }
 
     /// Copies the store's original vectors into rows 0..<storeCount.
@@ -54,7 +59,7 @@ package final class ClassifierModel: @unchecked Sendable {
         let n = min(index.count, config.features.storeCount)
         for r in 0..<n {
             let norm = index.norms[r]
-            let src = index.unit(r), dst = input.baseAddress! + r * dimension
+            let src = index.unit(r), dst = inputBase + r * dimension
             for j in 0..<dimension { dst[j] = src[j] * norm }
         }
     }
@@ -70,7 +75,7 @@ package final class ClassifierModel: @unchecked Sendable {
         let scale = 1 / Float(d)
         for r in config.features.storeCount..<rows where touched[r] && !(except.map { r < $0.count && $0[r] } ?? false) {
             var rng = SeededRandom(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
-            let p = input.baseAddress! + r * d
+            let p = inputBase + r * d
             for j in 0..<d { p[j] = (rng.nextUnitFloat() * 2 - 1) * scale }
         }
         if config.hidden > 0 && except == nil {
@@ -91,7 +96,7 @@ package final class ClassifierModel: @unchecked Sendable {
         let d = dimension
         x.initialize(repeating: 0, count: d)
         var n = 0
-        let base = input.baseAddress!
+        let base = inputBase
         for r in docRows where r >= 0 && Int(r) < rows {
             DenseKernels.add(base + Int(r) * d, x, d)
             n += 1
@@ -106,14 +111,22 @@ package final class ClassifierModel: @unchecked Sendable {
     /// Class probabilities from an averaged input `x`; `z` receives the hidden activations.
     @inline(__always)
     func probabilities(x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        probabilities(x: x, z: z, out: out, w1: w1Base, b1: b1Base, w2: w2Base, b2: b2Base)
+    }
+
+    /// `probabilities` with the dense layers read from `w1`, `b1`, `w2`, `b2` (this model's
+    /// shapes): a training worker passes its own copies.
+    @inline(__always)
+    func probabilities(x: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                       w1: UnsafePointer<Float>, b1: UnsafePointer<Float>, w2: UnsafePointer<Float>, b2: UnsafePointer<Float>) {
         let d = dimension, h = config.hidden
         var top: UnsafePointer<Float> = x
         if h > 0 {
-            for k in 0..<h { z[k] = tanhf(DenseKernels.dot(w1.baseAddress! + k * d, x, d) + b1[k]) }
+            for k in 0..<h { z[k] = tanhf(DenseKernels.dot(w1 + k * d, x, d) + b1[k]) }
             top = UnsafePointer(z)
         }
         let w = width
-        for c in 0..<labelCount { out[c] = DenseKernels.dot(w2.baseAddress! + c * w, top, w) + b2[c] }
+        for c in 0..<labelCount { out[c] = DenseKernels.dot(w2 + c * w, top, w) + b2[c] }
         DenseKernels.softmax(out, labelCount)
     }
 
@@ -122,7 +135,8 @@ package final class ClassifierModel: @unchecked Sendable {
         var out = [Float](repeating: 0, count: docs.count * labelCount)
         let L = labelCount
         out.withUnsafeMutableBufferPointer { ob in
-            let shared = SharedPointer(ob.baseAddress!)
+            guard let start = ob.baseAddress else { return }
+            let shared = SharedPointer(start)
             docs.rows.withUnsafeBufferPointer { rb in
                 Parallel.forEachRange(count: docs.count, threads: threads) { range in
                     let x = UnsafeMutablePointer<Float>.allocate(capacity: dimension + width)
@@ -143,7 +157,8 @@ package final class ClassifierModel: @unchecked Sendable {
         var out = [Float](repeating: 0, count: docs.count * dimension)
         let d = dimension
         out.withUnsafeMutableBufferPointer { ob in
-            let shared = SharedPointer(ob.baseAddress!)
+            guard let start = ob.baseAddress else { return }
+            let shared = SharedPointer(start)
             docs.rows.withUnsafeBufferPointer { rb in
                 Parallel.forEachRange(count: docs.count, threads: threads) { range in
                     for i in range {
@@ -157,9 +172,10 @@ package final class ClassifierModel: @unchecked Sendable {
 
     /// Copies every parameter from `other` (same shape).
     func copy(from other: ClassifierModel) {
-        for (dst, src) in [(input, other.input), (w1, other.w1), (b1, other.b1), (w2, other.w2), (b2, other.b2), (domain, other.domain)] {
-            dst.baseAddress!.update(from: src.baseAddress!, count: min(dst.count, src.count))
-        }
+        let pairs = [(inputBase, input.count, other.inputBase, other.input.count), (w1Base, w1.count, other.w1Base, other.w1.count),
+                     (b1Base, b1.count, other.b1Base, other.b1.count), (w2Base, w2.count, other.w2Base, other.w2.count),
+                     (b2Base, b2.count, other.b2Base, other.b2.count), (domainBase, domain.count, other.domainBase, other.domain.count)]
+        for (dst, dstCount, src, srcCount) in pairs { dst.update(from: src, count: min(dstCount, srcCount)) }
         touched = other.touched
     }
 
@@ -190,8 +206,9 @@ extension ClassifierModel {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width + labelCount)
         defer { scratch.deallocate() }
         features.withUnsafeBufferPointer { f in
+            guard let start = f.baseAddress else { return }
             for i in 0..<n {
-                probabilities(x: f.baseAddress! + i * d, z: scratch, out: scratch + width)
+                probabilities(x: start + i * d, z: scratch, out: scratch + width)
                 var best = 0
                 for c in 1..<max(1, labelCount) where scratch[width + c] > scratch[width + best] { best = c }
                 out[i] = best

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// A raw pointer that may cross threads. Each user promises that concurrent writers touch
-/// disjoint ranges, or (Hogwild training) that racing writes are acceptable by design.
+/// disjoint ranges and that nobody reads a range while another thread writes it.
 package struct SharedPointer<T>: @unchecked Sendable {
     package let base: UnsafeMutablePointer<T>
     package init(_ base: UnsafeMutablePointer<T>) { self.base = base }
