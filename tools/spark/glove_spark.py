@@ -216,6 +216,31 @@ def vocab_split(split):
     yield from out.items()
 
 
+def canonical_key(t):
+    """The text Swift compares a token by: decoded as vocab.txt spells it, in NFD."""
+    return unicodedata.normalize("NFD", vocab_word(t).decode("utf-8"))
+
+
+def merge_equivalent(wide, narrow):
+    """(token, count) pairs with the tokens Swift sees as one word merged (Vocabulary.build):
+    the sum of their counts under the most frequent spelling (ties: byte order). `wide` holds
+    every non-ASCII token, `narrow` the ASCII ones (at least those that can merge)."""
+    groups = {}
+    for t, n in wide:
+        groups.setdefault(canonical_key(t), []).append((t, n))
+    out = []
+    for t, n in narrow:
+        key = t.decode("ascii")
+        if key in groups:
+            groups[key].append((t, n))
+        else:
+            out.append((t, n))
+    for members in groups.values():
+        spelling = min(members, key=lambda p: (-p[1], p[0]))[0]
+        out.append((spelling, sum(n for _, n in members)))
+    return out
+
+
 def rank_vocabulary(pairs, min_count, max_vocab):
     """Wordshift's Vocabulary.build: count >= min_count, most frequent first, ties in byte order."""
     kept = [(t, n) for t, n in pairs if n >= min_count]
@@ -661,12 +686,18 @@ def run_vocab(args):
         tokens = int(total[0]) if total else 0
         types = counted.count() - (1 if total else 0)
         min_count = args.min_count
-        kept = counted.filter(lambda p: p[0] != b"" and p[1] >= min_count).collect()
+        # Tokens Swift treats as one word (canonically equivalent text, or invalid UTF-8 that
+        # decodes to the same text) are merged before --min-count, as Vocabulary.build does:
+        # every non-ASCII token, and the ASCII tokens equal to one of them.
+        wide = counted.filter(lambda p: p[0] != b"" and not p[0].isascii()).collect()
+        ascii_keys = {k for k in (canonical_key(t) for t, _ in wide) if k.isascii()}
+        wanted = sc.broadcast({k.encode() for k in ascii_keys})
+        narrow = counted.filter(lambda p: p[0] != b"" and p[0].isascii() and (p[1] >= min_count or p[0] in wanted.value)).collect()
     finally:
         sc.stop()
     if tokens == 0:
         raise UsageError(f"{' '.join(args.corpus)}: the corpus has no tokens")
-    ranked = rank_vocabulary(kept, args.min_count, args.max_vocab)
+    ranked = rank_vocabulary(merge_equivalent(wide, narrow), args.min_count, args.max_vocab)
     if not ranked:
         raise UsageError(f"no word occurs at least {args.min_count} times (--min-count); {types} distinct words in {tokens} tokens")
     tmp = f"{args.out}.{uuid.uuid4().hex}.tmp"

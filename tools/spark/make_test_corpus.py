@@ -79,6 +79,10 @@ def edge(out, seed):
         # lines each, so a given vocab.txt maps them to those words (as Wordshift does).
         for _ in range(3):
             f.write(b"the " + nfd + b" of " + kelvin + b" and\n")
+        # Canonically equal but byte-different words that each pass --min-count 5 by their
+        # bytes: one word in vocab.txt (counts summed, most frequent spelling), as in Wordshift.
+        for _ in range(6):
+            f.write(b"5\xe2\x84\xaaelvin 5\xe2\x84\xaaelvin 5Kelvin\n")
     with open(os.path.join(out, "b-crlf.txt"), "wb") as f:
         f.write(body(2000, crlf=True) + b"\r\n")
     with open(os.path.join(out, "c-no-final-newline.txt"), "wb") as f:

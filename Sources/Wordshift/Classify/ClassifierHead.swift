@@ -32,7 +32,8 @@ public final class ClassifierHead: @unchecked Sendable {
                 throw WordshiftError.notAStore(path: path, message: "head input row id \(r) is out of range")
             }
             rows.withUnsafeBufferPointer { src in
-                (model.input.baseAddress! + Int(r) * d).update(from: src.baseAddress! + k * d, count: d)
+                guard let start = src.baseAddress else { return }
+                (model.inputBase + Int(r) * d).update(from: start + k * d, count: d)
             }
             model.touched[Int(r)] = true
         }
@@ -46,7 +47,8 @@ public final class ClassifierHead: @unchecked Sendable {
         for r in m.firstTrainableRow..<m.rows where m.touched[r] { ids.append(Int32(r)) }
         var rows = [Float](repeating: 0, count: ids.count * d)
         rows.withUnsafeMutableBufferPointer { dst in
-            for (k, r) in ids.enumerated() { (dst.baseAddress! + k * d).update(from: m.input.baseAddress! + Int(r) * d, count: d) }
+            guard let start = dst.baseAddress else { return }
+            for (k, r) in ids.enumerated() { (start + k * d).update(from: m.inputBase + Int(r) * d, count: d) }
         }
         var out = [
             HeadParameter(name: "input_ids", rows: ids.count, cols: 1, ints: ids),

@@ -84,7 +84,8 @@ package struct EncodedDocs: Sendable {
         let t = max(1, min(threads, texts.count / 500 + 1))
         var parts = [EncodedDocs](repeating: EncodedDocs(), count: t)
         parts.withUnsafeMutableBufferPointer { buf in
-            let shared = SharedPointer(buf.baseAddress!)
+            guard let start = buf.baseAddress else { return }
+            let shared = SharedPointer(start)
             Parallel.run(threads: t) { w in
                 let map = FeatureMap(config: config, lookup: lookup)
                 var part = EncodedDocs()

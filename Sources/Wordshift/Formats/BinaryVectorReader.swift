@@ -56,7 +56,8 @@ enum BinaryVectorReader {
             let valueOffset = input.offset
             // A duplicate's row is read into the next free slot and then not kept.
             try values.withUnsafeMutableBytes { raw in
-                try input.readExactly(into: raw.baseAddress! + filled * rowBytes, count: rowBytes, what: "the vector of \(Quote.word(word))")
+                guard let start = raw.baseAddress else { return }
+                try input.readExactly(into: start + filled * rowBytes, count: rowBytes, what: "the vector of \(Quote.word(word))")
             }
             if !seen.insert(word).inserted { report.duplicates += 1; continue }
             for j in 0..<dimension {
@@ -95,25 +96,26 @@ enum BinaryVectorReader {
 /// A read buffer over a `ByteReader` for formats that mix text tokens and raw bytes.
 final class BufferedInput {
     let reader: ByteReader
-    private var buffer: UnsafeMutableRawBufferPointer
+    /// The buffer (owned: allocated here, freed in deinit) and its size in bytes.
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
     private var start = 0, end = 0
     private var eof = false
     private var consumed = 0
 
     init(_ reader: ByteReader, capacity: Int = 1 << 22) {
         self.reader = reader
-        buffer = .allocate(byteCount: capacity, alignment: 64)
+        self.capacity = max(1, capacity)
+        base = .allocate(byteCount: self.capacity, alignment: 64)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { base.deallocate() }
 
     /// Offset in the input of the next unread byte.
     var offset: Int { consumed + start }
 
     /// An upper bound on the bytes still to come, buffered ones included.
     var remainingBound: Int { DeclaredSize.sum(reader.remainingBound, end - start) }
-
-    private var base: UnsafeMutableRawPointer { buffer.baseAddress! }
 
     /// Makes at least `n` unread bytes available unless the input ends first.
     private func fill(atLeast n: Int) throws -> Bool {
@@ -123,14 +125,16 @@ final class BufferedInput {
             if end > start { base.copyMemory(from: base + start, byteCount: end - start) }
             consumed += start; end -= start; start = 0
         }
-        if n > buffer.count {
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(n, 2 * buffer.count), alignment: 64)
-            bigger.baseAddress!.copyMemory(from: base, byteCount: end)
-            buffer.deallocate()
-            buffer = bigger
+        if n > capacity {
+            let grown = max(n, capacity.multipliedReportingOverflow(by: 2).overflow ? n : 2 * capacity)
+            let bigger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 64)
+            bigger.copyMemory(from: base, byteCount: end)
+            base.deallocate()
+            base = bigger
+            capacity = grown
         }
         while end < n && !eof {
-            let got = try reader.read(into: base + end, count: buffer.count - end)
+            let got = try reader.read(into: base + end, count: capacity - end)
             if got == 0 { eof = true }
             end += got
         }
@@ -190,6 +194,16 @@ final class BufferedInput {
             start += n
             done += n
         }
+    }
+
+    /// Reads one integer's bytes as they are in the file (the caller converts from little-endian).
+    func readInteger<T: FixedWidthInteger>(what: String) throws -> T {
+        var v: T = 0
+        try withUnsafeMutableBytes(of: &v) { raw in
+            guard let start = raw.baseAddress else { return }
+            try readExactly(into: start, count: raw.count, what: what)
+        }
+        return v
     }
 
     /// Reads `count` little-endian float32s. Memory grows with the bytes actually read (16M

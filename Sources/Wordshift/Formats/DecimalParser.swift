@@ -71,8 +71,9 @@ enum DecimalParser {
         for k in 0..<n { buffer[k] = CChar(bitPattern: p[k]) }
         return buffer.withUnsafeBufferPointer { b -> Double? in
             var end: UnsafeMutablePointer<CChar>?
-            let v = strtod(b.baseAddress!, &end)
-            guard let end, end - UnsafeMutablePointer(mutating: b.baseAddress!) == n, v.isFinite else { return nil }
+            guard let start = b.baseAddress else { return nil }
+            let v = strtod(start, &end)
+            guard let end, end - UnsafeMutablePointer(mutating: start) == n, v.isFinite else { return nil }
             return v
         }
     }

@@ -44,21 +44,9 @@ package enum FastTextBinaryReader {
 
     package static func read(path: String) throws -> FastTextModel {
         let input = BufferedInput(try ByteReader(path: path))
-        func int32(_ what: String) throws -> Int32 {
-            var v: Int32 = 0
-            try withUnsafeMutableBytes(of: &v) { try input.readExactly(into: $0.baseAddress!, count: 4, what: what) }
-            return Int32(littleEndian: v)
-        }
-        func int64(_ what: String) throws -> Int64 {
-            var v: Int64 = 0
-            try withUnsafeMutableBytes(of: &v) { try input.readExactly(into: $0.baseAddress!, count: 8, what: what) }
-            return Int64(littleEndian: v)
-        }
-        func byte(_ what: String) throws -> UInt8 {
-            var v: UInt8 = 0
-            try withUnsafeMutableBytes(of: &v) { try input.readExactly(into: $0.baseAddress!, count: 1, what: what) }
-            return v
-        }
+        func int32(_ what: String) throws -> Int32 { Int32(littleEndian: try input.readInteger(what: what)) }
+        func int64(_ what: String) throws -> Int64 { Int64(littleEndian: try input.readInteger(what: what)) }
+        func byte(_ what: String) throws -> UInt8 { try input.readInteger(what: what) }
         func fail(_ message: String) -> WordshiftError { .malformedBinary(path: path, byteOffset: input.offset, message: message) }
 
         guard try int32("the magic number") == magic else {

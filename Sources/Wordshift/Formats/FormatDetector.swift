@@ -7,7 +7,10 @@ enum FormatDetector {
         let reader = try ByteReader(path: path)
         let cap = 1 << 16
         var head = [UInt8](repeating: 0, count: cap)
-        let n = try head.withUnsafeMutableBytes { try reader.read(into: $0.baseAddress!, count: cap) }
+        let n = try head.withUnsafeMutableBytes { raw in
+            guard let start = raw.baseAddress else { return 0 }
+            return try reader.read(into: start, count: cap)
+        }
         head.removeSubrange(n...)
         return try detect(head: head, path: path)
     }
@@ -44,7 +47,10 @@ enum FormatDetector {
         let reader = try ByteReader(path: path)
         let cap = 1 << 16
         var head = [UInt8](repeating: 0, count: cap)
-        let n = try head.withUnsafeMutableBytes { try reader.read(into: $0.baseAddress!, count: cap) }
+        let n = try head.withUnsafeMutableBytes { raw in
+            guard let start = raw.baseAddress else { return 0 }
+            return try reader.read(into: start, count: cap)
+        }
         head.removeSubrange(n...)
         let lines = head.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
         guard lines.count >= 2, let (_, dim) = parseHeader(Array(lines[0])), isNumericRow(Array(lines[1]), dimension: dim) else {
@@ -66,7 +72,7 @@ enum FormatDetector {
     private static func isNumericRow(_ row: [UInt8], dimension: Int) -> Bool {
         let fields = Tokens.split(row)
         return fields.count == dimension + 1 && fields.dropFirst().allSatisfy { f in
-            f.withUnsafeBufferPointer { DecimalParser.parseDouble($0.baseAddress!, $0.count) != nil }
+            f.withUnsafeBufferPointer { b in b.baseAddress.map { DecimalParser.parseDouble($0, b.count) != nil } ?? false }
         }
     }
 }

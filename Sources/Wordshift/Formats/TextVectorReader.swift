@@ -54,9 +54,13 @@ enum TextVectorReader {
             var wordEnd = lo
             while wordEnd < hi, !Tokens.isSpace(line[wordEnd]) { wordEnd += 1 }
             let wordBytes = UnsafeBufferPointer(rebasing: line[lo..<wordEnd])
-            if let nul = wordBytes.firstIndex(of: 0) {
+            // A control character (C0, DEL or C1) in a word is refused: it would end up in the
+            // store and in every listing of the word.
+            if let bad = TextVectorReader.controlCharacter(in: wordBytes) {
+                let hex = String(bad.scalar, radix: 16, uppercase: true)
+                let what = bad.scalar == 0 ? "a NUL byte" : "a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
                 return .bad(.malformedLine(path: path, line: lines.lineNumber,
-                    message: "the word \(Quote.bytes(wordBytes)) holds a NUL byte (byte \(lo + nul + 1) of the line)"))
+                    message: "the word \(Quote.bytes(wordBytes)) holds \(what) (byte \(lo + bad.offset + 1) of the line)"))
             }
             // `dimension` values need at least 2·dimension bytes: a shorter row is refused before
             // anything is allocated for it.
@@ -113,6 +117,19 @@ enum TextVectorReader {
         return report
     }
 
+    /// The first control character in a word's bytes — U+0000–U+001F, U+007F, or U+0080–U+009F
+    /// (UTF-8 C2 80–C2 9F) — with its byte offset, or nil.
+    static func controlCharacter(in bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, scalar: UInt32)? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x7F { return (i, UInt32(b)) }
+            if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) { return (i, UInt32(bytes[i + 1])) }
+            i += 1
+        }
+        return nil
+    }
+
     /// Parses every pending row's numbers into a row-major array, in parallel.
     private static func parse(_ batch: [UInt8], _ rows: [PendingRow], dimension: Int, path: String, threads: Int) throws -> [Float] {
         var values = [Float](repeating: 0, count: rows.count * dimension)
@@ -120,9 +137,11 @@ enum TextVectorReader {
         var errors = [WordshiftError?](repeating: nil, count: max(1, threadCount))
         batch.withUnsafeBufferPointer { bytes in
             values.withUnsafeMutableBufferPointer { out in
-                let outBase = SharedPointer(out.baseAddress!)
+                guard let outStart = out.baseAddress else { return }
+                let outBase = SharedPointer(outStart)
                 errors.withUnsafeMutableBufferPointer { errs in
-                    let errBase = SharedPointer(errs.baseAddress!)
+                    guard let errStart = errs.baseAddress else { return }
+                    let errBase = SharedPointer(errStart)
                     let source = SharedBytes(bytes)
                     Parallel.run(threads: threadCount) { worker in
                         let lo = rows.count * worker / threadCount, hi = rows.count * (worker + 1) / threadCount
@@ -143,7 +162,9 @@ enum TextVectorReader {
     @inline(__always)
     private static func parseRow(_ bytes: UnsafeBufferPointer<UInt8>, _ row: PendingRow, into out: UnsafeMutablePointer<Float>,
                                  dimension: Int, path: String) -> WordshiftError? {
-        let base = bytes.baseAddress!
+        guard let base = bytes.baseAddress else {
+            return .dimensionMismatch(path: path, line: row.line, expected: dimension, found: 0)
+        }
         var i = row.start
         var k = 0
         while true {

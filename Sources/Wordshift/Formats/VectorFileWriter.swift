@@ -100,7 +100,8 @@ package final class VectorFileWriter {
         let dim = dimension
         let rows = words, vals = values
         parts.withUnsafeMutableBufferPointer { out in
-            let outPtr = SharedPointer(out.baseAddress!)
+            guard let start = out.baseAddress else { return }
+            let outPtr = SharedPointer(start)
             Parallel.run(threads: t) { w in
                 let lo = rows.count * w / t, hi = rows.count * (w + 1) / t
                 var bytes: [UInt8] = []

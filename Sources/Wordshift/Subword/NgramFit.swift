@@ -75,7 +75,7 @@ public struct NgramFit: Sendable {
             order.shuffle(using: &rng)
             let lr = options.learningRate * (1 - Float(epoch) / Float(max(1, options.epochs)))
             table.withUnsafeMutableBufferPointer { t in
-                let tp = t.baseAddress!
+                guard let tp = t.baseAddress else { return }
                 for w in order {
                     let rows = wordRows[w]
                     if rows.isEmpty { continue }

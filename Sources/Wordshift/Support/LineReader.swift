@@ -2,7 +2,9 @@
 /// A final line without a newline is still a line; `\r` before `\n` is stripped.
 package final class LineReader {
     package let reader: ByteReader
-    private var buffer: UnsafeMutableRawBufferPointer
+    /// The buffer (owned: allocated here, freed in deinit) and its size in bytes.
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
     private var start = 0, end = 0
     private var eof = false
     /// 1-based number of the line most recently returned.
@@ -10,12 +12,13 @@ package final class LineReader {
 
     package init(_ reader: ByteReader, bufferSize: Int = 1 << 22) {
         self.reader = reader
-        buffer = .allocate(byteCount: bufferSize, alignment: 64)
+        capacity = max(1, bufferSize)
+        base = .allocate(byteCount: capacity, alignment: 64)
     }
 
     package convenience init(path: String) throws { self.init(try ByteReader(path: path)) }
 
-    deinit { buffer.deallocate() }
+    deinit { base.deallocate() }
 
     package var path: String { reader.path }
 
@@ -27,16 +30,15 @@ package final class LineReader {
     @inline(__always)
     package func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
         guard let (lo, hi) = try nextRange() else { return nil }
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
         var len = hi - lo
-        if len > 0 && base[lo + len - 1] == 13 { len -= 1 }
-        return try body(UnsafeBufferPointer(start: base + lo, count: len))
+        if len > 0 && bytes[lo + len - 1] == 13 { len -= 1 }
+        return try body(UnsafeBufferPointer(start: bytes + lo, count: len))
     }
 
     private func nextRange() throws -> (Int, Int)? {
         while true {
             if start < end {
-                let base = buffer.baseAddress!
                 if let nl = memchrIndex(base + start, count: end - start) {
                     let lo = start
                     start = lo + nl + 1
@@ -58,16 +60,19 @@ package final class LineReader {
     private func refill() throws {
         let pending = end - start
         if start > 0 {
-            if pending > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: pending) }
+            if pending > 0 { base.copyMemory(from: base + start, byteCount: pending) }
             start = 0; end = pending
         }
-        if end == buffer.count {  // a line longer than the buffer: grow it
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
-            bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
-            buffer.deallocate()
-            buffer = bigger
+        if end == capacity {  // a line longer than the buffer: grow it
+            let (doubled, overflow) = capacity.multipliedReportingOverflow(by: 2)
+            if overflow { throw WordshiftError.io(path: reader.path, message: "a line longer than \(capacity) bytes") }
+            let bigger = UnsafeMutableRawPointer.allocate(byteCount: doubled, alignment: 64)
+            bigger.copyMemory(from: base, byteCount: end)
+            base.deallocate()
+            base = bigger
+            capacity = doubled
         }
-        let n = try reader.read(into: buffer.baseAddress! + end, count: buffer.count - end)
+        let n = try reader.read(into: base + end, count: capacity - end)
         if n == 0 { eof = true }
         end += n
     }

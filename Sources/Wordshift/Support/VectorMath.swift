@@ -32,7 +32,12 @@ package enum VectorMath {
 
     package static func dot(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)
-        return a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in dot(pa.baseAddress!, pb.baseAddress!, a.count) } }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                guard let x = pa.baseAddress, let y = pb.baseAddress else { return 0 }
+                return dot(x, y, a.count)
+            }
+        }
     }
 
     /// `v / |v|`, or zeros for a zero vector.

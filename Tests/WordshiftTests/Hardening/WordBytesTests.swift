@@ -35,6 +35,22 @@ struct WordBytesTests {
         refusedImport(glove, ["--format", "glove"], mentions: [":1:", "NUL"])
     }
 
+    @Test func aControlCharacterInATextWordIsAnErrorNamingFileAndLine() {
+        // C0 (bell, escape), DEL and C1 (U+0085, U+009B) inside a word; tabs and CR stay separators.
+        for (word, code) in [("a\u{7}b", "U+0007"), ("x\u{1B}[2J", "U+001B"), ("del\u{7F}", "U+007F"),
+                             ("c1\u{85}", "U+0085"), ("\u{9B}31m", "U+009B")] {
+            let w2v = Scratch.write("3 2\nok 1 2\n\(word) 3 4\nlast 5 6\n", name: "ctl.txt")
+            refusedImport(w2v, mentions: [":3:", "control character", code])
+            let glove = Scratch.write("ok 1 2\n\(word) 3 4\n", name: "ctl-glove.txt")
+            refusedImport(glove, ["--format", "glove"], mentions: [":2:", "control character", code])
+        }
+        // A tab or a carriage return around the word is whitespace, not part of it.
+        let dir = TestData.scratchDirectory("wordshift-wordbytes")
+        let fine = Scratch.write("2 2\nok\t1 2\r\nalso 3 4\n", name: "fine.txt")
+        let r = ChildProcess.wordshift(["import", fine, "--out", dir + "/s.sqlite", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     @Test func aNulOrAControlByteInABinaryWordIsAnError() {
         for word in ["a\u{0}b", "x\u{1B}[2J"] {
             let bytes = HostileInput.binary(header: "2 2\n", rows: [(word, [1, 2]), ("a", [3, 4])])
