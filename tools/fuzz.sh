@@ -44,14 +44,20 @@ out=bench-out/fuzz
 mkdir -p "$out/seeds" "$out/corpus" "$out/findings" "$out/logs"
 
 # 1. The fuzzing binary.
-# SwiftPM's --sanitize=fuzzer instruments the executable's own module only: the library's Swift
-# and C code get coverage instrumentation through -Xswiftc / -Xcc.
+# Coverage must reach the library, not only the entry module: every Swift module is compiled with
+# `-sanitize=fuzzer,address` (one option: with two `-sanitize=` options swiftc keeps only the
+# last, which is how the library once ended up with AddressSanitizer but no coverage counters),
+# and the C modules with -fsanitize=fuzzer-no-link. The check below refuses a binary whose
+# library has no counters.
 swift build -c release --product wordshift-fuzz --scratch-path .build/fuzz \
     --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
-    -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address -Xcc -fsanitize=fuzzer-no-link \
+    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link \
     >"$out/logs/build.log" 2>&1 \
     || { tail -20 "$out/logs/build.log"; echo "fuzz build failed" >&2; exit 1; }
 fuzzer=$(swift build -c release --scratch-path .build/fuzz --show-bin-path)/wordshift-fuzz
+objects=$(dirname "$fuzzer")/Wordshift.build
+counters=$(nm "$objects"/*.o 2>/dev/null | grep -c '__sanitizer_cov_8bit_counters_init' || true)
+[ "${counters:-0}" -gt 0 ] || { echo "the library's objects have no coverage counters ($objects): fuzzing would be blind" >&2; exit 1; }
 
 # 2. Seeds: real files, cut to the maximum input length; derived files made with the CLI.
 data=corpora/data

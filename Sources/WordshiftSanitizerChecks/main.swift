@@ -100,7 +100,7 @@ check("thread", "classifier training on 2 threads") {
     let index = randomIndex(count: 200, dimension: 8, seed: 3)
     var texts: [String] = [], labels: [Int] = []
     var state: UInt64 = 11
-    // 3,000 examples: each epoch runs several phases and merges on 2 threads.
+    // 3,000 examples: each epoch runs many phases and merges on 2 threads.
     for i in 0..<3000 {
         var words: [String] = []
         for _ in 0..<8 { state = state &* 6364136223846793005 &+ 1; words.append("w\(Int(state >> 33) % 200)") }

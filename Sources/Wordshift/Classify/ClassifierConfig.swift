@@ -13,7 +13,7 @@ public struct ClassifierConfig: Codable, Sendable, Equatable {
     /// Initial SGD step size; it decays linearly to 0 over the epochs.
     public var learningRate: Float
     /// Training threads (each trains its own copy of the head on a shard of the data; the
-    /// copies are merged every 1,024 examples per thread); default all cores. The result
+    /// copies are merged every 64 examples per thread); default all cores. The result
     /// depends on the seed and the thread count only.
     public var threads: Int
     /// Seed of the initialisation, the example order and the held-out split.

@@ -33,7 +33,10 @@ public struct HogwildTrainer {
     }
 
     /// Examples each worker trains on its own copy between two merges (with 2 or more threads).
-    static let syncInterval = 1024
+    /// Chosen on a development split of IMDB *train* (every 5th review; seed 1, 5 epochs, 2
+    /// threads): accuracy 86.2% at 64 against 86.4% at 32, 85.7% at 128 and 79.6% at 1,024
+    /// (plain SGD on one thread: 86.7%); shorter phases cost more copying and waiting.
+    static let syncInterval = 64
 
     /// Trains `model` in place; with `valid`, the parameters of the best epoch are kept.
     ///

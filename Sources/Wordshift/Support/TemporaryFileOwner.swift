@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Who owns a temporary file, so that what a dead process left behind (kill -9, a crash, a
 /// power cut: nothing of the process runs to clean up) is removed by the next process that puts
@@ -63,7 +62,7 @@ package enum TemporaryFileOwner {
         var swept: Set<DirectoryKey> = []
     }
 
-    private static let state = Synchronization.Mutex(State())
+    private static let state = Locked(State())
 
     private static func nextSerial() -> Int {
         state.withLock { s in

@@ -7,7 +7,7 @@ import Testing
     @Test func twoThreadsAreDeterministicAcrossSeveralMerges() throws {
         let dir = TestData.scratchDirectory()
         let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
-        // 3,000 examples on 2 threads: 1,500 per worker, two phases and merges per epoch.
+        // 3,000 examples on 2 threads: 1,500 per worker, 24 phases and merges per epoch.
         let train = ClassifyFixtures.toyData(3000), test = ClassifyFixtures.toyData(200, seed: 77)
         #expect(train.count / 2 > HogwildTrainer.syncInterval)
         for hidden in [0, 8] {
