@@ -133,7 +133,7 @@ private final class Inserter {
                               ef: efConstruction, level: l, scratch: scratch)
             // Best first.
             found.removeAll(keepingCapacity: true)
-            let results = scratch.results
+            var results = scratch.results
             while !results.isEmpty {
                 let e = results.pop()
                 if Int(e.id) != row { found.append(SearchHeap.Entry(key: -e.key, id: e.id)) }

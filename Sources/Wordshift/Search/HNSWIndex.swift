@@ -65,7 +65,7 @@ public final class HNSWIndex: Sendable {
         unitQuery.withUnsafeBufferPointer { qb in
             guard let q = qb.baseAddress, let units = vectors.units.baseAddress else { return }
             graph.search(query: q, units: units, dimension: vectors.dimension, ef: effort, scratch: scratch)
-            let results = scratch.results
+            var results = scratch.results
             // The results heap pops the worst first; the best `want` are rescored with the
             // exact search's dot product, so both report identical scores.
             while results.count > want { results.pop() }
