@@ -206,6 +206,8 @@ def main():
                 entry.update({"run": run, "process_seconds": wall, "peak_rss_mib": rss})
             result["runs"].append(entry)
             print(json.dumps({k: v for k, v in entry.items() if k != "points"}), file=sys.stderr)
+            if args.out:  # partial results survive an interrupted run
+                open(args.out, "w").write(json.dumps(dict(result, partial=True), indent=1) + "\n")
     # Summary: build time and q/s at each point, mean ± sd over runs.
     summary = {}
     for p in args.peers:
