@@ -1,7 +1,7 @@
 import CKernels
 import Foundation
 
-/// Builds an ``HNSWGraph`` by inserting rows one after another (Malkov & Yashunin 2016,
+/// Builds an `HNSWGraph` by inserting rows one after another (Malkov & Yashunin 2016,
 /// algorithms 1 and 4: layered best-first search, neighbours chosen by the diversity
 /// heuristic). With several threads, rows are inserted concurrently: every row's links are
 /// owned by a `StripedLocks` mutex, the entry point by a `Locked` value. One thread inserts in
