@@ -124,6 +124,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3, help="timed passes per query point; the fastest is kept")
     ap.add_argument("--peers", nargs="+", default=["wordshift", "hnswlib"], choices=["wordshift", "hnswlib", "faiss"])
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--keep-store", help="keep the last indexed wordshift store here (for tools/bench_ann_ready.py)")
     # child mode
     ap.add_argument("--peer", help=argparse.SUPPRESS)
     ap.add_argument("--query-rows", help=argparse.SUPPRESS)
@@ -161,7 +162,7 @@ def main():
               "ef": args.ef, "seed": args.seed, "command": " ".join(sys.argv),
               "commit": subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True).stdout.strip(),
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": platform.platform(),
-              "cpus": os.cpu_count(), "runs": []}
+              "cpus": os.cpu_count(), "load_average_start": os.getloadavg()[0], "runs": []}
     import hnswlib
     result["versions"] = {"hnswlib": getattr(hnswlib, "__version__", "?"), "numpy": np.__version__}
     for run in range(args.runs):
@@ -191,7 +192,10 @@ def main():
                                                   "queries_per_second": pt["queriesPerSecond"]}
                         entry.setdefault("exact_queries_per_second", {})[str(threads)] = c["exactQueriesPerSecond"]
                     entry["points"] += [best[e] for e in args.ef]
-                os.remove(copy)
+                if args.keep_store:
+                    shutil.move(copy, args.keep_store)
+                else:
+                    os.remove(copy)
             else:
                 out, wall, rss = run_child([sys.executable, __file__, "--peer", p, "--store", args.store, "--query-rows", rows_path,
                                             "--truth", truth_path, "--m", str(args.m), "--ef-construction", str(args.ef_construction),
@@ -202,6 +206,8 @@ def main():
                 entry.update({"run": run, "process_seconds": wall, "peak_rss_mib": rss})
             result["runs"].append(entry)
             print(json.dumps({k: v for k, v in entry.items() if k != "points"}), file=sys.stderr)
+            if args.out:  # partial results survive an interrupted run
+                open(args.out, "w").write(json.dumps(dict(result, partial=True), indent=1) + "\n")
     # Summary: build time and q/s at each point, mean ± sd over runs.
     summary = {}
     for p in args.peers:
@@ -213,6 +219,7 @@ def main():
                                 "queries_per_second": summarize([r["points"][i]["queries_per_second"] for r in runs])})
         summary[p] = s
     result["summary"] = summary
+    result["load_average_end"] = os.getloadavg()[0]
     text = json.dumps(result, indent=1)
     if args.out:
         open(args.out, "w").write(text + "\n")

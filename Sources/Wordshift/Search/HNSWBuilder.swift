@@ -1,7 +1,7 @@
 import CKernels
 import Foundation
 
-/// Builds an ``HNSWGraph`` by inserting rows one after another (Malkov & Yashunin 2016,
+/// Builds an `HNSWGraph` by inserting rows one after another (Malkov & Yashunin 2016,
 /// algorithms 1 and 4: layered best-first search, neighbours chosen by the diversity
 /// heuristic). With several threads, rows are inserted concurrently: every row's links are
 /// owned by a `StripedLocks` mutex, the entry point by a `Locked` value. One thread inserts in
@@ -133,7 +133,7 @@ private final class Inserter {
                               ef: efConstruction, level: l, scratch: scratch)
             // Best first.
             found.removeAll(keepingCapacity: true)
-            let results = scratch.results
+            var results = scratch.results
             while !results.isEmpty {
                 let e = results.pop()
                 if Int(e.id) != row { found.append(SearchHeap.Entry(key: -e.key, id: e.id)) }

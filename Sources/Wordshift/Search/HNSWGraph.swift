@@ -136,17 +136,25 @@ package final class HNSWGraph: @unchecked Sendable {
     /// `scratch.results` (keyed by negated similarity: the worst on top).
     @inline(__always)
     func searchLayer<Links: LinkReader>(_ links: Links, query: UnsafePointer<Float>, units: UnsafePointer<Float>, dimension: Int,
-                     entry: Int32, score: Float, ef: Int, level: Int, scratch: HNSWScratch) {
-        let visited = scratch.visited, candidates = scratch.candidates, results = scratch.results
-        visited.reset()
+                                        entry: Int32, score: Float, ef: Int, level: Int, scratch: HNSWScratch) {
+        // The heaps live in locals for the loop (value types: no exclusivity checks) and go
+        // back to the scratch at the end, with any buffer they grew into.
+        var candidates = scratch.candidates, results = scratch.results
+        defer {
+            scratch.candidates = candidates
+            scratch.results = results
+        }
+        let stamps = scratch.visited.stamps
+        let mark = scratch.visited.next()
         candidates.removeAll()
         results.removeAll()
-        _ = visited.insert(entry)
+        stamps[Int(entry)] = mark
         candidates.push(score, entry)
         results.push(-score, entry)
+        var worst = score
         while !candidates.isEmpty {
             let c = candidates.top
-            if results.count >= ef, c.key < -results.top.key { break }
+            if results.count >= ef, c.key < worst { break }
             candidates.pop()
             let b = links.read(Int(c.id), level)
             let degree = Int(b[0])
@@ -156,12 +164,14 @@ package final class HNSWGraph: @unchecked Sendable {
                 let n = b[j]
                 if j < degree { ckernels_prefetch(units + Int(b[j + 1]) * dimension) }
                 j += 1
-                guard visited.insert(n) else { continue }
+                if stamps[Int(n)] == mark { continue }
+                stamps[Int(n)] = mark
                 let s = ckernels_dot_f32(query, units + Int(n) * dimension, dimension)
-                if results.count < ef || s > -results.top.key {
+                if results.count < ef || s > worst {
                     candidates.push(s, n)
                     results.push(-s, n)
                     if results.count > ef { results.pop() }
+                    worst = -results.top.key
                 }
             }
         }

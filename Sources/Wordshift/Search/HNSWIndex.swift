@@ -3,7 +3,7 @@
 /// The graph holds only links; the vectors stay in the ``EmbeddingIndex`` it was built over,
 /// and every score it returns is the same float32 cosine exact search computes. Build one with
 /// ``build(over:parameters:threads:progress:)``, keep it in the store with
-/// ``HNSWStore/save(_:to:)``, and read it back with ``HNSWStore/load(from:over:)``.
+/// ``HNSWStore/save(_:to:buildSeconds:threads:)``, and read it back with ``HNSWStore/load(from:over:)``.
 ///
 /// Searches may run from any number of threads at once: the graph is never changed after
 /// construction, and each search borrows its own working memory from a pool.
@@ -65,7 +65,7 @@ public final class HNSWIndex: Sendable {
         unitQuery.withUnsafeBufferPointer { qb in
             guard let q = qb.baseAddress, let units = vectors.units.baseAddress else { return }
             graph.search(query: q, units: units, dimension: vectors.dimension, ef: effort, scratch: scratch)
-            let results = scratch.results
+            var results = scratch.results
             // The results heap pops the worst first; the best `want` are rescored with the
             // exact search's dot product, so both report identical scores.
             while results.count > want { results.pop() }

@@ -2,8 +2,8 @@
 /// its index's pool and gives it back, so queries allocate nothing once the pool is warm.
 final class HNSWScratch {
     let visited: VisitedSet
-    let candidates: SearchHeap
-    let results: SearchHeap
+    var candidates: SearchHeap
+    var results: SearchHeap
 
     /// Room for one row's links, for reads that copy them under a lock.
     let linkCopy: UnsafeMutablePointer<Int32>
@@ -16,5 +16,9 @@ final class HNSWScratch {
         results = SearchHeap(capacity: ef + 1)
     }
 
-    deinit { linkCopy.deallocate() }
+    deinit {
+        linkCopy.deallocate()
+        candidates.deallocate()
+        results.deallocate()
+    }
 }

@@ -1,7 +1,10 @@
 /// A binary max-heap of (key, row) pairs in one growable buffer, reused across queries so a
 /// search allocates nothing once it is warm. Graph search keeps two: candidates keyed by
 /// similarity (best on top) and results keyed by negated similarity (worst on top).
-final class SearchHeap {
+///
+/// A value type over a buffer its owner (`HNSWScratch`) frees: a search copies it into a local
+/// variable for the hot loop (no exclusivity checks on class properties) and stores it back.
+struct SearchHeap {
     struct Entry {
         var key: Float
         var id: Int32
@@ -16,31 +19,31 @@ final class SearchHeap {
         storage = .allocate(capacity: self.capacity)
     }
 
-    deinit { storage.deallocate() }
+    /// Frees the buffer; the owner calls it once, when it is done with the heap.
+    func deallocate() { storage.deallocate() }
 
     @inline(__always) var isEmpty: Bool { count == 0 }
     @inline(__always) var top: Entry { storage[0] }
 
-    @inline(__always) func removeAll() { count = 0 }
+    @inline(__always) mutating func removeAll() { count = 0 }
 
     @inline(__always)
-    func push(_ key: Float, _ id: Int32) {
+    mutating func push(_ key: Float, _ id: Int32) {
         if count == capacity { grow() }
         var i = count
         count += 1
-        let e = Entry(key: key, id: id)
         while i > 0 {
             let parent = (i - 1) >> 1
             if storage[parent].key >= key { break }
             storage[i] = storage[parent]
             i = parent
         }
-        storage[i] = e
+        storage[i] = Entry(key: key, id: id)
     }
 
     @inline(__always)
     @discardableResult
-    func pop() -> Entry {
+    mutating func pop() -> Entry {
         let out = storage[0]
         count -= 1
         if count > 0 {
@@ -60,7 +63,7 @@ final class SearchHeap {
         return out
     }
 
-    private func grow() {
+    private mutating func grow() {
         let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: storage, count: count)
         storage.deallocate()

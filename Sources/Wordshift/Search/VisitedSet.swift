@@ -2,7 +2,8 @@
 /// writing its own stamp. Starting a new search is one increment, not a clear of the array
 /// (the array is cleared only when the stamp wraps around, once in 2³² searches).
 final class VisitedSet {
-    private let stamps: UnsafeMutablePointer<UInt32>
+    /// One stamp per row.
+    let stamps: UnsafeMutablePointer<UInt32>
     private let count: Int
     private var current: UInt32 = 0
 
@@ -14,22 +15,13 @@ final class VisitedSet {
 
     deinit { stamps.deallocate() }
 
-    /// Forgets every mark.
-    @inline(__always)
-    func reset() {
+    /// Starts a new search: returns the stamp that marks a row as reached in it.
+    func next() -> UInt32 {
         current &+= 1
         if current == 0 {
             stamps.update(repeating: 0, count: count)
             current = 1
         }
-    }
-
-    /// Marks `row`; true when it was not marked yet in this search.
-    @inline(__always)
-    func insert(_ row: Int32) -> Bool {
-        let p = stamps + Int(row)
-        if p.pointee == current { return false }
-        p.pointee = current
-        return true
+        return current
     }
 }
