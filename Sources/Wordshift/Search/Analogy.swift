@@ -44,7 +44,8 @@ extension EmbeddingIndex {
         for r in rows { let u = unit(r); for j in 0..<dimension { mean[j] += u[j] } }
         let m = VectorMath.normalized(mean)
         return m.withUnsafeBufferPointer { mp in
-            rows.min { VectorMath.dot(unit($0), mp.baseAddress!, dimension) < VectorMath.dot(unit($1), mp.baseAddress!, dimension) }
+            guard let mBase = mp.baseAddress else { return nil }
+            return rows.min { VectorMath.dot(unit($0), mBase, dimension) < VectorMath.dot(unit($1), mBase, dimension) }
         }
     }
 
@@ -54,8 +55,9 @@ extension EmbeddingIndex {
         let dim = dimension
         q.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { o in
-                let op = SharedPointer(o.baseAddress!), rows = SharedPointer(units.baseAddress!)
-                let qp = SharedPointer(UnsafeMutablePointer(mutating: qb.baseAddress!))
+                guard let oBase = o.baseAddress, let qBase = qb.baseAddress else { return }
+                let op = SharedPointer(oBase), rows = SharedPointer(unitBase)
+                let qp = SharedPointer(UnsafeMutablePointer(mutating: qBase))
                 Parallel.forEachRange(count: limit, threads: limit >= 20_000 ? Parallel.defaultThreads : 1) { range in
                     for r in range { op[r] = VectorMath.dot(qp.base, rows.base + r * dim, dim) }
                 }

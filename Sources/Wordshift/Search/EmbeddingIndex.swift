@@ -10,6 +10,8 @@ public final class EmbeddingIndex: @unchecked Sendable {
     /// Written only while loading: the int8 copy and every search read these, so nothing outside
     /// the package may change them.
     package let units: UnsafeMutableBufferPointer<Float>
+    /// Start of `units` (allocated with at least one element, so never absent).
+    package let unitBase: UnsafeMutablePointer<Float>
     package let norms: UnsafeMutableBufferPointer<Float>
     /// Row of each word.
     public private(set) var ids: [String: Int32] = [:]
@@ -36,7 +38,8 @@ public final class EmbeddingIndex: @unchecked Sendable {
         self.words = words
         self.counts = counts.count == words.count ? counts : Array(repeating: nil, count: words.count)
         self.dimension = dimension
-        units = .allocate(capacity: max(1, words.count * dimension))
+        unitBase = .allocate(capacity: max(1, words.count * dimension))
+        units = UnsafeMutableBufferPointer(start: unitBase, count: max(1, words.count * dimension))
         units.initialize(repeating: 0)
         norms = .allocate(capacity: max(1, words.count))
         norms.initialize(repeating: 0)
@@ -73,7 +76,7 @@ public final class EmbeddingIndex: @unchecked Sendable {
     public func id(of word: String) -> Int? { ids[word].map(Int.init) }
 
     /// Pointer to the unit vector of row `i`.
-    @inline(__always) package func unit(_ i: Int) -> UnsafeMutablePointer<Float> { units.baseAddress! + i * dimension }
+    @inline(__always) package func unit(_ i: Int) -> UnsafeMutablePointer<Float> { unitBase + i * dimension }
 
     /// The unit vector of row `i` as an array.
     public func unitVector(_ i: Int) -> [Float] { Array(UnsafeBufferPointer(start: unit(i), count: dimension)) }

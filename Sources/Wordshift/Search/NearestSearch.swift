@@ -27,10 +27,12 @@ extension EmbeddingIndex {
         var partial = [TopK](repeating: TopK(k: want), count: t)
         let dim = dimension
         unitQuery.withUnsafeBufferPointer { q in
-            let qp = SharedPointer(UnsafeMutablePointer(mutating: q.baseAddress!))
+            guard let qBase = q.baseAddress else { return }
+            let qp = SharedPointer(UnsafeMutablePointer(mutating: qBase))
             partial.withUnsafeMutableBufferPointer { parts in
-                let out = SharedPointer(parts.baseAddress!)
-                let rows = SharedPointer(units.baseAddress!)
+                guard let partsBase = parts.baseAddress else { return }
+                let out = SharedPointer(partsBase)
+                let rows = SharedPointer(unitBase)
                 Parallel.run(threads: t) { w in
                     let lo = limit * w / t, hi = limit * (w + 1) / t
                     var top = TopK(k: want)
@@ -81,15 +83,18 @@ extension EmbeddingIndex {
             unitQueries.withUnsafeBufferPointer { q in
                 scores.withUnsafeMutableBufferPointer { c in
                     // C (m × rows) = Q (m × d) · U[start..<start+rows]ᵀ
-                    MatrixProduct.multiplyTransposed(m: m, n: rows, d: dimension, a: q.baseAddress!,
-                                                     b: units.baseAddress! + start * dimension, c: c.baseAddress!)
+                    guard let qBase = q.baseAddress, let cBase = c.baseAddress else { return }
+                    MatrixProduct.multiplyTransposed(m: m, n: rows, d: dimension, a: qBase,
+                                                     b: unitBase + start * dimension, c: cBase)
                 }
             }
             let s0 = start
             heaps.withUnsafeMutableBufferPointer { hp in
-                let heapsPtr = SharedPointer(hp.baseAddress!)
+                guard let heapsBase = hp.baseAddress else { return }
+                let heapsPtr = SharedPointer(heapsBase)
                 scores.withUnsafeBufferPointer { c in
-                    let cp = SharedPointer(UnsafeMutablePointer(mutating: c.baseAddress!))
+                    guard let cBase = c.baseAddress else { return }
+                    let cp = SharedPointer(UnsafeMutablePointer(mutating: cBase))
                     Parallel.forEachRange(count: m, threads: Parallel.defaultThreads) { range in
                         for i in range {
                             var top = heapsPtr[i]

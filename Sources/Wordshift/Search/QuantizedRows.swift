@@ -16,17 +16,23 @@ final class QuantizedRows: @unchecked Sendable {
     let inverseScales: UnsafeMutableBufferPointer<Float>
     /// 0.5·Σ|q| per row.
     let halfAbsSums: UnsafeMutableBufferPointer<Float>
+    /// Starts of the three buffers (each allocated with at least one element).
+    private let codeBase: UnsafeMutablePointer<Int8>, inverseScaleBase: UnsafeMutablePointer<Float>,
+                halfAbsSumBase: UnsafeMutablePointer<Float>
 
     init(index: EmbeddingIndex, threads: Int) {
         count = index.count
         dimension = index.dimension
         stride = (dimension + 31) / 32 * 32
-        codes = .allocate(capacity: max(1, count * stride))
+        codeBase = .allocate(capacity: max(1, count * stride))
+        codes = UnsafeMutableBufferPointer(start: codeBase, count: max(1, count * stride))
         codes.initialize(repeating: 0)
-        inverseScales = .allocate(capacity: max(1, count))
-        halfAbsSums = .allocate(capacity: max(1, count))
-        let c = SharedPointer(codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
-        let half = SharedPointer(halfAbsSums.baseAddress!), units = SharedPointer(index.units.baseAddress!)
+        inverseScaleBase = .allocate(capacity: max(1, count))
+        inverseScales = UnsafeMutableBufferPointer(start: inverseScaleBase, count: max(1, count))
+        halfAbsSumBase = .allocate(capacity: max(1, count))
+        halfAbsSums = UnsafeMutableBufferPointer(start: halfAbsSumBase, count: max(1, count))
+        let c = SharedPointer(codeBase), inv = SharedPointer(inverseScaleBase)
+        let half = SharedPointer(halfAbsSumBase), units = SharedPointer(index.unitBase)
         let d = dimension, st = stride
         Parallel.forEachRange(count: count, threads: threads) { range in
             for r in range {
@@ -63,8 +69,8 @@ final class QuantizedRows: @unchecked Sendable {
         // running k-th lower bound: a superset of the rows that can reach the global one.
         // Workers hand their results over once, under a lock that owns them (`Locked`).
         let results = Locked(WorkerResults(parts: parts, want: want))
-        let codes = SharedPointer(self.codes.baseAddress!), inv = SharedPointer(inverseScales.baseAddress!)
-        let half = SharedPointer(halfAbsSums.baseAddress!)
+        let codes = SharedPointer(codeBase), inv = SharedPointer(inverseScaleBase)
+        let half = SharedPointer(halfAbsSumBase)
         let st = stride
         query.withUnsafeBufferPointer { qb in
             guard let qp = qb.baseAddress else { return }
@@ -79,7 +85,8 @@ final class QuantizedRows: @unchecked Sendable {
                 while start < hi {
                     let n = min(4096, hi - start)
                     dots.withUnsafeMutableBufferPointer { db in
-                        ckernels_dot_i8(codes.base + start * st, n, st, qp, db.baseAddress!)
+                        guard let out = db.baseAddress else { return }
+                        ckernels_dot_i8(codes.base + start * st, n, st, qp, out)
                     }
                     var threshold = top.ids.count < want ? -Float.infinity : top.threshold
                     for i in 0..<n {
@@ -106,9 +113,10 @@ final class QuantizedRows: @unchecked Sendable {
         let tau = lower.ids.count < want ? -Float.infinity : lower.threshold - 1e-5
         var exact = TopK(k: want)
         unitQuery.withUnsafeBufferPointer { qb in
+            guard let qBase = qb.baseAddress else { return }
             for list in candidates {
                 for c in list where c.upper >= tau {
-                    exact.offer(c.row, VectorMath.dot(qb.baseAddress!, index.unit(Int(c.row)), dimension))
+                    exact.offer(c.row, VectorMath.dot(qBase, index.unit(Int(c.row)), dimension))
                 }
             }
         }
