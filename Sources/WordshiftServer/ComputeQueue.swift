@@ -28,7 +28,10 @@ final class ComputeQueue: Sendable {
     private let worker = DispatchQueue(label: "wordshift.server.compute")
     let maxBatch: Int
 
-    init(maxBatch: Int = 64) {
+    /// `maxBatch` defaults to the largest group the library answers in one int8 pass
+    /// (`EmbeddingIndex.quantizedBatchLimit`); larger groups would go through the float32
+    /// matrix product, which is slower per group on a large store.
+    init(maxBatch: Int = EmbeddingIndex.quantizedBatchLimit) {
         self.maxBatch = maxBatch
     }
 

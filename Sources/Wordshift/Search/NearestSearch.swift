@@ -126,7 +126,7 @@ extension EmbeddingIndex {
     /// Batches of at most this many queries over a large index go through the int8 copy
     /// (`QuantizedRows.nearestBatch`, every row read once for all of them); larger ones through
     /// the float32 matrix product.
-    static let quantizedBatchLimit = 64
+    package static let quantizedBatchLimit = 64
 
     /// Candidates kept beyond `k` per batched query before the exact rescoring.
     static let batchSpareCandidates = 8

@@ -52,20 +52,8 @@ extension QuantizedRows {
         }
         let (workerTops, workerCandidates) = results.withLock { ($0.tops, $0.candidates) }
         return (0..<m).map { q in
-            var lower = TopK(k: wants[q])
-            for tops in workerTops { lower.merge(tops[q]) }
-            // As in `nearest`: every row whose upper bound reaches the k-th best lower bound.
-            let tau = lower.ids.count < wants[q] ? -Float.infinity : lower.threshold - 1e-5
-            var exact = TopK(k: wants[q])
-            unitQueries[q].withUnsafeBufferPointer { qb in
-                guard let base = qb.baseAddress else { return }
-                for candidates in workerCandidates {
-                    for c in candidates[q] where c.upper >= tau {
-                        exact.offer(c.row, VectorMath.dot(base, index.unit(Int(c.row)), dimension))
-                    }
-                }
-            }
-            return exact
+            Self.rescore(index: index, unitQuery: unitQueries[q], want: wants[q],
+                         lowerTops: workerTops.map { $0[q] }, candidates: workerCandidates.map { $0[q] })
         }
     }
 }

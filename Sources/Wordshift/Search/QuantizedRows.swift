@@ -87,18 +87,8 @@ final class QuantizedRows: @unchecked Sendable {
                     dots.withUnsafeMutableBufferPointer { db in
                         guard let out = db.baseAddress else { return }
                         ckernels_dot_i8(codes.base + start * st, n, st, qp, out)
-                    }
-                    var threshold = top.ids.count < want ? -Float.infinity : top.threshold
-                    for i in 0..<n {
-                        let r = start + i
-                        let s = inv[r] * invT
-                        let a = Float(dots[i]) * s
-                        let b = (half[r] + constant) * s
-                        if a + b >= threshold - 1e-5 { kept.append((Int32(r), a + b)) }
-                        if a - b > threshold {
-                            top.offer(Int32(r), a - b)
-                            threshold = top.ids.count < want ? -Float.infinity : top.threshold
-                        }
+                        Self.collect(dots: out, rows: start..<(start + n), inverseScales: inv.base, halfAbsSums: half.base,
+                                     query: (invT, constant), top: &top, kept: &kept)
                     }
                     start += n
                 }
@@ -106,17 +96,23 @@ final class QuantizedRows: @unchecked Sendable {
             }
         }
         let (lowerTops, candidates) = results.withLock { ($0.tops, $0.candidates) }
+        return Self.rescore(index: index, unitQuery: unitQuery, want: want, lowerTops: lowerTops, candidates: candidates)
+    }
+
+    /// The exact top-`want` from the workers' results: every row whose upper bound reaches the
+    /// k-th best of the merged lower bounds (less a margin for the float rounding of the bounds
+    /// themselves) may be in the top k, so each such row is rescored with the float32 dot product.
+    static func rescore(index: EmbeddingIndex, unitQuery: [Float], want: Int, lowerTops: [TopK],
+                        candidates: [[(row: Int32, upper: Float)]]) -> TopK {
         var lower = TopK(k: want)
         for t in lowerTops { lower.merge(t) }
-        // Every row whose upper bound reaches the k-th best lower bound may be in the top k
-        // (less a margin for the float rounding of the bounds themselves).
         let tau = lower.ids.count < want ? -Float.infinity : lower.threshold - 1e-5
         var exact = TopK(k: want)
         unitQuery.withUnsafeBufferPointer { qb in
             guard let qBase = qb.baseAddress else { return }
             for list in candidates {
                 for c in list where c.upper >= tau {
-                    exact.offer(c.row, VectorMath.dot(qBase, index.unit(Int(c.row)), dimension))
+                    exact.offer(c.row, VectorMath.dot(qBase, index.unit(Int(c.row)), index.dimension))
                 }
             }
         }
