@@ -40,6 +40,8 @@ struct ClassifyAdapt: ParsableCommand {
         /// Label-free notes: reverse-validation scores, the method `auto` chose, the few-shot choice.
         var notes: [String]
         var estimates: [AdaptationEstimate.Scored]
+        /// With `--method auto`: source-only mean and noise, each candidate's verdict, the choice.
+        var decision: AdaptationEstimate.Decision?
     }
 
     func run() throws {
@@ -89,7 +91,8 @@ struct ClassifyAdapt: ParsableCommand {
         }
         let summary = Summary(name: name, version: version, method: result.method, labels: result.head.labels,
                               vectorSet: saved.vectorSet, vectorSetReused: reused != nil, seconds: System.now() - started,
-                              tests: scores, provenance: result.provenance, notes: result.notes, estimates: result.estimates)
+                              tests: scores, provenance: result.provenance, notes: result.notes, estimates: result.estimates,
+                              decision: result.decision)
         if output.json { try JSONOutput.print(summary); return }
         print("head \(name) version \(version): \(result.method.title), labels \(result.head.labels.joined(separator: ",")), "
               + "in \(Format.duration(summary.seconds))")

@@ -10,8 +10,9 @@ public struct AdaptationComparison: Sendable {
         public var adapter = DomainAdapter.Options()
         /// Methods compared beside the source-only baseline.
         public var methods: [AdaptationMethod] = AdaptationMethod.concrete.filter { $0 != .sourceOnly }
-        /// Add the row of `--method auto`: the method with the best reverse-validation score among
-        /// source-only and the compared methods (`DomainAdapter`'s rule; no target label read).
+        /// Add the row of `--method auto`: `DomainAdapter`'s rule over the compared methods that are
+        /// auto candidates (the first in preference order not predicted to hurt by reverse
+        /// validation, otherwise source-only; no target label read).
         public var auto = true
         /// Few-shot sizes K (labeled target examples; needs labeled target data).
         public var shots: [Int] = [0, 50, 200, 1000]
@@ -113,20 +114,25 @@ public struct AdaptationComparison: Sendable {
                 return r.head
             }
         }
-        // The automatic choice among the rows above, by the adapters' own reverse-validation scores.
-        let scored = ([AdaptationMethod.sourceOnly] + methods.filter { options.adapter.autoCandidates.contains($0) })
-            .compactMap { m in results[m]?.estimates.first.map { (m, $0.reverse) } }
-        let choice = AdaptationEstimate.choose(scored)
+        // The automatic choice among the rows above, by the adapters' own reverse-validation scores and
+        // the same source-only replicates and rule as `DomainAdapter` (no target label read).
+        var choice = AdaptationMethod.sourceOnly
         if options.auto || options.fewShotMethod == .auto {
-            if let row = report.rows.first(where: { $0.method == choice }) {
+            let candidates = options.adapter.autoCandidates.filter { methods.contains($0) }
+                .compactMap { m in results[m]?.estimates.first.map { (m, $0.reverse) } }
+            let own = results[.sourceOnly]?.estimates.first.map { [$0.reverse] } ?? []
+            let replicates = try adapter(.sourceOnly).sourceOnlyReplicates(base: base, source: data.source, target: data.target)
+            let decision = AdaptationEstimate.decide(candidates: candidates, sourceOnly: own + replicates)
+            choice = decision.choice
+            if options.auto, let row = report.rows.first(where: { $0.method == choice }) {
                 var r = row
                 r.name = "auto"
                 r.kind = .method
                 r.method = .auto
                 report.rows.append(r)
             }
-            report.notes.append("auto: chose \(choice.title) among " + scored.map { "\($0.0.title) \(Format.percent($0.1.macroF1))" }
-                .joined(separator: ", ") + " (reverse-validation macro-F1 on the source data; no target label read)")
+            report.notes.append(decision.summary)
+            report.autoDecision = decision
         }
         if let labeled = data.targetLabeled {
             var rng = SeededRandom(seed: options.adapter.seed ^ 0xF5)

@@ -17,7 +17,8 @@ public enum AdaptationMethod: String, CaseIterable, Codable, Sendable {
     case adversarial
     /// Chooses a method without target labels: source-only and every candidate method
     /// (`DomainAdapter.Options.autoCandidates`) are trained and scored by reverse validation
-    /// (``AdaptationEstimate``); the best is kept, never one scored below source-only.
+    /// (``AdaptationEstimate``); the first candidate in preference order that is not predicted to
+    /// hurt (significantly below source-only) is kept, otherwise source-only.
     case auto
 
     /// Whether the method needs vectors adapted to the target text (a Mittens run).

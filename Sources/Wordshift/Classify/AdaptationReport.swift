@@ -55,6 +55,8 @@ public struct AdaptationReport: Codable, Sendable {
     public var rows: [AdaptationRow]
     /// Remarks a reader needs, e.g. a method that could not run and why.
     public var notes: [String]
+    /// How the `auto` row was chosen (label-free), when it was.
+    public var autoDecision: AdaptationEstimate.Decision? = nil
 
     /// Fills `gapClosed` from the `source-only` row and the best `upper-bound` row per test.
     mutating func computeGaps() {

@@ -70,9 +70,16 @@ public struct DomainAdapter: Sendable {
         /// the adapted head with an L2 pull toward it, the pull (or keeping the head) chosen by
         /// cross-validation on those examples alone (`FewShot`, BENCHMARKS §5).
         public var fewShot = FewShot.Options()
-        /// The methods `.auto` trains and scores by reverse validation beside source-only (which
-        /// is always a candidate).
-        public var autoCandidates: [AdaptationMethod] = [.embeddingsSelfTrain, .embeddings, .selfTrain, .coral, .adversarial]
+        /// The methods `.auto` may choose, in order of preference; source-only is the fallback.
+        /// Each is trained and scored by reverse validation, and the first one not predicted to
+        /// hurt (``AdaptationEstimate/decide(candidates:sourceOnly:deviations:)``) is chosen. The
+        /// order is that of the methods' mean RT polarity accuracy (the dev set) over seeds 1–3 of
+        /// BENCHMARKS §5, keeping only those above source-only there (coral and adversarial are not).
+        public var autoCandidates: [AdaptationMethod] = [.embeddings, .embeddingsSelfTrain, .selfTrain]
+        /// Source-only heads (head seeds, the run's own first) whose reverse-validation scores give
+        /// `.auto` the source-only mean and its noise (at least 1; 1 gives no noise estimate, so any
+        /// candidate below source-only counts as hurting).
+        public var autoReplicates = AdaptationEstimate.defaultReplicates
         /// Score the head of a single method by reverse validation too (a note; one more head).
         public var reverseValidation = true
         /// Where the class prior of the student's pseudo-labels and decisions comes from: a
@@ -113,6 +120,7 @@ public struct DomainAdapter: Sendable {
                 throw bad("--adapt-iter and --adapt-min-count must be at least 1, --adapt-window between 1 and \(GloVeConfig.maximumWindow)")
             }
             if let t = mittens.threads, t < 1 { throw bad("--adapt-threads must be at least 1") }
+            guard (1...100).contains(autoReplicates) else { throw bad("auto's source-only replicates must be between 1 and 100") }
             guard transfer.sif.isFinite, transfer.sif >= 0 else { throw bad("--transfer-sif must be a finite number ≥ 0") }
             guard transfer.studentFraction > 0, transfer.studentFraction <= 1 else { throw bad("--student-fraction must be in (0, 1]") }
             guard transfer.selfTrainFractions.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw bad("self-training fractions must be in (0, 1]") }
@@ -144,6 +152,7 @@ public struct DomainAdapter: Sendable {
                 "prior_estimate": priorEstimate.rawValue,
                 "few_shot.anchor_weights": fewShot.anchorWeights.map { "\($0)" }.joined(separator: ","),
                 "few_shot.folds": String(fewShot.folds),
+                "auto.candidates": autoCandidates.map(\.rawValue).joined(separator: ","), "auto.replicates": String(autoReplicates),
             ]
             if method.usesAdaptedVectors {
                 s["mittens.mu"] = "\(mittens.mu)"; s["mittens.window"] = String(mittens.window)
@@ -200,8 +209,9 @@ public struct DomainAdapter: Sendable {
     ///
     /// The head learns without target labels. With `method` `.auto` (the default) every method of
     /// `autoCandidates` is trained and scored by reverse validation (``AdaptationEstimate``, no
-    /// target label is read); the best one is kept, and a method scored below source-only is never
-    /// chosen. Labeled target examples (`targetLabeled`, few-shot) then fine-tune the adapted head
+    /// target label is read), source-only over `autoReplicates` head seeds; the first candidate in
+    /// preference order that is not predicted to hurt (significantly below source-only) is kept,
+    /// otherwise source-only (``AdaptedClassifier/decision`` says why). Labeled target examples (`targetLabeled`, few-shot) then fine-tune the adapted head
     /// (``FewShot``: warm start with a pull toward it, the pull — or keeping the head — chosen by
     /// cross-validation on those examples alone).
     ///
@@ -239,16 +249,22 @@ public struct DomainAdapter: Sendable {
                 let r = try train(method: m, base: base, source: source, target: target, adapted: adapted)
                 candidates.append(Candidate(method: m, result: r, estimate: try reverseValidation(r.head, base: base, source: source, target: target)))
             }
-            let choice = AdaptationEstimate.choose(candidates.map { ($0.method, $0.estimate) })
-            guard let chosen = candidates.first(where: { $0.method == choice }) else {
+            guard let own = candidates.first(where: { $0.method == .sourceOnly }) else {
+                throw WordshiftError.invalidArgument("internal: no source-only candidate")
+            }
+            let replicates = try sourceOnlyReplicates(base: base, source: source, target: target)
+            let decision = AdaptationEstimate.decide(candidates: candidates.map { ($0.method, $0.estimate) },
+                                                     sourceOnly: [own.estimate] + replicates)
+            guard let chosen = candidates.first(where: { $0.method == decision.choice }) else {
                 throw WordshiftError.invalidArgument("internal: no candidate method")
             }
             result = chosen.result
             result.notes = candidates.flatMap { c in c.result.notes.map { "\(c.method.title): " + $0 } }
             result.notes += candidates.map { "reverse validation of \($0.method.title): " + Self.describe($0.estimate) }
-            result.notes.append("auto: chose \(choice.title) (highest reverse-validation macro-F1; a method below source-only is never chosen)")
+            result.notes.append(decision.summary)
             result.estimates = candidates.map { AdaptationEstimate.Scored(method: $0.method, reverse: $0.estimate) }
-            result.provenance.settings["chosen_method"] = choice.rawValue
+            result.decision = decision
+            result.provenance.settings["chosen_method"] = decision.choice.rawValue
         } else {
             result = try train(method: method, base: base, source: source, target: target, adapted: adapted)
             if options.reverseValidation {
@@ -281,11 +297,33 @@ public struct DomainAdapter: Sendable {
     }
 
     /// Reverse validation of `head` as this adapter scores every method: a sample of the target
-    /// text labeled by the head trains the full head over the store's vectors.
+    /// text labeled by the head trains the full head over the store's vectors (sample and reverse
+    /// head seeded with `seed`, by default the adapter's).
     public func reverseValidation(_ head: ClassifierHead, base: EmbeddingIndex, source: LabeledDataset,
-                                  target: [String]) throws -> AdaptationEstimate.Reverse {
-        try AdaptationEstimate.reverseValidation(of: head, target: AdaptationEstimate.sample(limited(target), seed: options.seed),
-                                                 source: source, index: base, config: options.classifierConfig(for: base))
+                                  target: [String], seed: UInt64? = nil) throws -> AdaptationEstimate.Reverse {
+        var config = options.classifierConfig(for: base)
+        config.seed = seed ?? options.seed
+        return try AdaptationEstimate.reverseValidation(of: head, target: AdaptationEstimate.sample(limited(target), seed: config.seed),
+                                                        source: source, index: base, config: config)
+    }
+
+    /// Reverse validation of source-only heads trained with the replicate seeds 1 ..< `autoReplicates`
+    /// (``AdaptationEstimate/replicateSeed(_:_:)``; head, target sample and reverse head all
+    /// seeded anew): with the run's own source-only score they give `.auto` the source-only mean
+    /// and its noise. Label-free.
+    public func sourceOnlyReplicates(base: EmbeddingIndex, source: LabeledDataset, target: [String]) throws -> [AdaptationEstimate.Reverse] {
+        guard options.autoReplicates > 1 else { return [] }
+        let log = ProgressReporter(progress).log
+        var scores: [AdaptationEstimate.Reverse] = []
+        for r in 1..<options.autoReplicates {
+            var config = options.classifierConfig(for: base)
+            config.seed = AdaptationEstimate.replicateSeed(options.seed, r)
+            let head = try Classifier.train(index: base, train: source, config: config).head
+            let e = try reverseValidation(head, base: base, source: source, target: target, seed: config.seed)
+            log("auto: source-only replicate \(r + 1)/\(options.autoReplicates): reverse validation macro-F1 \(Format.percent(e.macroF1))")
+            scores.append(e)
+        }
+        return scores
     }
 
     /// One method's head without target labels.
@@ -458,6 +496,9 @@ public struct AdaptedClassifier: Sendable {
     /// Reverse-validation scores of the methods tried (with `.auto`: source-only and every
     /// candidate, the chosen one among them), label-free.
     public var estimates: [AdaptationEstimate.Scored] = []
+    /// With `.auto`: how the method was chosen (source-only mean and noise, each candidate's
+    /// verdict), label-free.
+    public var decision: AdaptationEstimate.Decision? = nil
 
     /// Saves the head as the next version of `name` in the store at `path` (the store whose
     /// vectors were the `base`), with its vectors as a named vector set: `vectorSet`, or a name

@@ -63,8 +63,10 @@ import Testing
         #expect(auto.status == 0, "\(auto.stderr)")
         let third = try #require(try cli.json(auto.stdout) as? [String: Any])
         let estimates = try #require(third["estimates"] as? [[String: Any]])
-        #expect(estimates.compactMap { $0["method"] as? String } == ["source-only", "embeddings+self-train", "embeddings", "self-train", "coral", "adversarial"])
+        #expect(estimates.compactMap { $0["method"] as? String } == ["source-only", "embeddings", "embeddings+self-train", "self-train"])
         let chosen = try #require(third["method"] as? String)
+        let decision = try #require(third["decision"] as? [String: Any])
+        #expect(decision["choice"] as? String == chosen && (decision["sourceOnlyScores"] as? [Double])?.count == 5)
         #expect((third["notes"] as? [String])?.contains { $0.hasPrefix("auto: chose ") } == true)
         #expect(((third["provenance"] as? [String: Any])?["settings"] as? [String: String])?["chosen_method"] == chosen)
     }

@@ -6,17 +6,37 @@ import Testing
         AdaptationEstimate.Reverse(macroF1: f1, accuracy: f1, targetShares: [0.5, 0.5], documents: 10)
     }
 
-    /// The auto rule: the best score wins, but never a method scored below source-only, and a
-    /// tie (within the margin) keeps source-only.
-    @Test func choiceNeverFallsBelowSourceOnly() {
+    /// The auto rule: a candidate is vetoed only when it scores significantly below source-only
+    /// (more than 2 sd of the source-only replicates, widened by √(1 + 1/n)); among the others the
+    /// first in preference order wins, even when source-only or a later candidate scores higher.
+    @Test func autoVetoesOnlySignificantlyWorseMethodsAndFollowsThePreference() {
         let r = Self.reverse
-        #expect(AdaptationEstimate.choose([(.sourceOnly, r(0.80)), (.embeddings, r(0.85)), (.coral, r(0.83))]) == .embeddings)
-        #expect(AdaptationEstimate.choose([(.sourceOnly, r(0.80)), (.embeddings, r(0.79)), (.coral, r(0.70))]) == .sourceOnly)
-        #expect(AdaptationEstimate.choose([(.sourceOnly, r(0.80)), (.embeddings, r(0.801))]) == .sourceOnly)
-        // Source-only listed late still sets the floor.
-        #expect(AdaptationEstimate.choose([(.coral, r(0.40)), (.adversarial, r(0.45)), (.sourceOnly, r(0.41))]) == .adversarial)
-        #expect(AdaptationEstimate.choose([(.coral, r(0.40)), (.sourceOnly, r(0.41))]) == .sourceOnly)
-        #expect(AdaptationEstimate.choose([]) == .sourceOnly)
+        let so = [0.80, 0.82, 0.81, 0.79, 0.83].map(r)  // mean 0.81, sd 0.0158, margin 0.0346
+        var d = AdaptationEstimate.decide(candidates: [(.embeddings, r(0.70)), (.embeddingsSelfTrain, r(0.79)), (.selfTrain, r(0.85))],
+                                          sourceOnly: so)
+        #expect(abs(d.sourceOnlyMean - 0.81) < 1e-12 && abs(d.noise - 0.0158114) < 1e-6)
+        #expect(abs(d.margin - 2 * 0.0158114 * (1.2).squareRoot()) < 1e-6)
+        #expect(d.choice == .embeddingsSelfTrain)  // below source-only's mean, inside the noise, first not vetoed
+        #expect(d.verdicts.map(\.predictedToHurt) == [true, false, false])
+        #expect(d.verdicts.map(\.method) == [.embeddings, .embeddingsSelfTrain, .selfTrain])
+        #expect(abs(d.verdicts[1].difference + 0.02) < 1e-12)
+        // Just outside the margin: vetoed; every candidate vetoed: source-only.
+        d = AdaptationEstimate.decide(candidates: [(.embeddingsSelfTrain, r(0.81 - 0.035)), (.coral, r(0.60))], sourceOnly: so)
+        #expect(d.choice == .sourceOnly && d.verdicts.allSatisfy(\.predictedToHurt))
+        // One replicate: no noise estimate, anything below source-only is vetoed, a tie is not.
+        d = AdaptationEstimate.decide(candidates: [(.embeddings, r(0.799)), (.selfTrain, r(0.80))], sourceOnly: [r(0.80)])
+        #expect(d.noise == 0 && d.margin == 0 && d.choice == .selfTrain)
+        // A head that gave every document one label scores 0 and is vetoed whatever the noise.
+        d = AdaptationEstimate.decide(candidates: [(.adversarial, r(0)), (.coral, r(0.5))], sourceOnly: [r(0.1), r(0.9)], deviations: 100)
+        #expect(d.choice == .coral && d.verdicts.first?.predictedToHurt == true)
+        // Source-only and auto in the list are skipped; without source-only scores nothing is chosen.
+        d = AdaptationEstimate.decide(candidates: [(.sourceOnly, r(0.9)), (.auto, r(0.9)), (.coral, r(0.9))], sourceOnly: [])
+        #expect(d.choice == .sourceOnly && d.verdicts.map(\.method) == [.coral])
+        #expect(AdaptationEstimate.decide(candidates: [], sourceOnly: so).choice == .sourceOnly)
+        #expect(d.summary.hasPrefix("auto: chose source-only — first in preference order not predicted to hurt"))
+        // Replicate seeds: 0 is the run's own, the others differ from it and from each other.
+        let seeds = (0..<5).map { AdaptationEstimate.replicateSeed(3, $0) }
+        #expect(seeds[0] == 3 && Set(seeds).count == 5)
     }
 
     /// Reverse validation tells a head that labels the target text right from one that labels it
@@ -51,8 +71,9 @@ import Testing
         #expect(AdaptationEstimate.sample(long, limit: 100, seed: 3) == long)
     }
 
-    /// `--method auto` end to end: it reports every candidate's estimate, keeps one that is not
-    /// below source-only, records the choice in the provenance, and the saved head is that head.
+    /// `--method auto` end to end: it reports every candidate's estimate and the decision (source-only
+    /// over the replicate head seeds), keeps a candidate not predicted to hurt, records the choice
+    /// in the provenance, and the saved head is that head.
     @Test func autoChoosesByTheEstimateAndRecordsIt() throws {
         let dir = TestData.scratchDirectory()
         let path = try ClassifyFixtures.store(in: dir)
@@ -60,17 +81,31 @@ import Testing
         let (source, target) = ClassifyDomainAdapterTests.data()
         var o = ClassifyDomainAdapterTests.options(.auto)
         o.autoCandidates = [.embeddingsSelfTrain, .coral]
+        o.autoReplicates = 3
         let r = try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts)
         #expect(r.estimates.map(\.method) == [.sourceOnly, .embeddingsSelfTrain, .coral])
-        let floor = try #require(r.estimates.first).reverse.macroF1
-        let chosen = try #require(r.estimates.first { $0.method == r.method })
-        #expect(chosen.reverse.macroF1 >= floor)
-        #expect(r.method == AdaptationEstimate.choose(r.estimates.map { ($0.method, $0.reverse) }))
-        #expect(r.notes.contains("auto: chose \(r.method.title) (highest reverse-validation macro-F1; a method below source-only is never chosen)"))
+        let d = try #require(r.decision)
+        #expect(d.sourceOnlyScores.count == 3 && d.sourceOnlyScores.first == r.estimates.first?.reverse.macroF1)
+        #expect(d.verdicts.map(\.method) == [.embeddingsSelfTrain, .coral])
+        let expected = AdaptationEstimate.decide(candidates: r.estimates.dropFirst().map { ($0.method, $0.reverse) },
+                                                 sourceOnly: d.sourceOnlyScores.map { AdaptationEstimate.Reverse(macroF1: $0, accuracy: 0, targetShares: [], documents: 0) })
+        #expect(r.method == d.choice && d.choice == expected.choice && d.margin == expected.margin)
+        #expect(r.method == .sourceOnly || d.verdicts.first { $0.method == r.method }?.predictedToHurt == false)
+        #expect(r.notes.contains(d.summary))
         #expect(r.provenance.settings["method"] == "auto" && r.provenance.settings["chosen_method"] == r.method.rawValue)
+        #expect(r.provenance.settings["auto.replicates"] == "3" && r.provenance.settings["auto.candidates"] == "embeddings+self-train,coral")
         try r.save(name: "auto", to: path)
         let entry = try HeadStore.find(name: "auto", store: VectorStore(path: path))
         #expect(entry.provenance?.method == r.method)
         #expect(try HeadStore.load(name: "auto", store: VectorStore(path: path)).probabilities(target.texts) == r.head.probabilities(target.texts))
+        // The replicates are source-only heads at the replicate seeds, scored as the run scores its own.
+        var one = o
+        one.seed = AdaptationEstimate.replicateSeed(o.seed, 1)
+        one.method = .sourceOnly
+        one.threads = 1
+        let again = try DomainAdapter(options: one).adapt(base: base, source: source, target: target.texts)
+        #expect(again.estimates.first?.reverse.macroF1 == d.sourceOnlyScores[1])
+        o.autoReplicates = 0
+        #expect(throws: WordshiftError.self) { try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts) }
     }
 }

@@ -25,7 +25,8 @@ import Testing
     @Test func defaultsAreTheBenchmarkSettings() {
         let o = DomainAdapter.Options()
         #expect(o.method == .auto)
-        #expect(o.autoCandidates == [.embeddingsSelfTrain, .embeddings, .selfTrain, .coral, .adversarial])
+        #expect(o.autoCandidates == [.embeddings, .embeddingsSelfTrain, .selfTrain] && o.autoReplicates == 5)
+        #expect(o.fewShot.anchorWeights == [10, 1, 0.1, 0.01, 0] && o.fewShot.folds == 5)
         #expect(o.mittens.mu == 0.1 && o.mittens.window == 50 && o.mittens.iterations == 10 && o.mittens.minCount == 5 && o.mittens.withSource)
         #expect(o.epochs == 10 && o.wordNgrams == 2 && o.learningRate == 0.1 && !o.freeze && o.hidden == 0)
         #expect(o.transfer.sif == 1e-3 && o.transfer.selfTrainFractions == [0.2, 0.4, 0.6] && o.transfer.freezeVectors)
@@ -183,7 +184,8 @@ import Testing
             #expect(r.method != .auto && (method == .auto || r.method == method), "\(method)")
             #expect((r.vectors != nil) == (r.method == .embeddings || r.method == .embeddingsSelfTrain), "\(method)")
             #expect(r.notes.contains { $0.hasPrefix("few-shot K=10: ") }, "\(method)")
-            try r.save(name: method.rawValue, to: path)
+            // Each run built its own adapted vectors: each is its own set (auto may choose a method saved above).
+            try r.save(name: method.rawValue, to: path, vectorSet: "vectors-\(method.rawValue)")
             let loaded = try HeadStore.load(name: method.rawValue, store: VectorStore(path: path))
             #expect(loaded.probabilities(target.texts) == r.head.probabilities(target.texts), "\(method)")
             #expect(r.provenance.targetLabeled?.documents == 10)
@@ -259,8 +261,11 @@ import Testing
         // The auto row repeats the row of the method chosen by reverse validation, and the few-shot
         // rows start from that head (K = 0 is it).
         let auto = try #require(report.rows.first { $0.name == "auto" })
-        let chosen = try #require(report.notes.first { $0.hasPrefix("auto: chose ") })
-        let chosenRow = try #require(report.rows.first { $0.kind != .fewShot && $0.name != "auto" && chosen.hasPrefix("auto: chose \($0.name) among") })
+        let decision = try #require(report.autoDecision)
+        #expect(report.notes.contains(decision.summary))
+        #expect(decision.sourceOnlyScores.count == options.adapter.autoReplicates)
+        #expect(decision.verdicts.map(\.method) == options.adapter.autoCandidates)
+        let chosenRow = try #require(report.rows.first { $0.kind != .fewShot && $0.name != "auto" && $0.method == decision.choice })
         #expect(auto.scores.map(\.accuracy) == chosenRow.scores.map(\.accuracy))
         #expect(report.rows.first { $0.name == "few-shot K=0" }?.scores.map(\.accuracy) == chosenRow.scores.map(\.accuracy))
         #expect(report.notes.contains { $0.hasPrefix("few-shot K=20 from \(chosenRow.name): ") })
