@@ -17,7 +17,9 @@
 # A finding is fixed in the reader, then its input is kept as a regression test in
 # Tests/WordshiftTests/Fixtures/fuzz/TARGET/ (FuzzRegressionTests replays every file there).
 # Not run in CI (too slow for 2 cores); CI replays the kept inputs through `swift test`.
-# Environment: WORDSHIFT=path of a built `wordshift` (else it is built) for the seeds.
+# Environment: WORDSHIFT=path of a built `wordshift` (else it is built) for the seeds;
+# WORDSHIFT_FUZZER=path of a fuzzing binary built by this script before (skips the build), with
+# WORDSHIFT_FUZZER_COMMIT=the commit it was built from (recorded in runs.tsv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +51,9 @@ mkdir -p "$out/seeds" "$out/corpus" "$out/findings" "$out/logs"
 # last, which is how the library once ended up with AddressSanitizer but no coverage counters),
 # and the C modules with -fsanitize=fuzzer-no-link. The check below refuses a binary whose
 # library has no counters.
+if [ -n "${WORDSHIFT_FUZZER:-}" ]; then
+    fuzzer=$WORDSHIFT_FUZZER     # a binary this script built before (e.g. copied aside while the tree changes)
+else
 swift build -c release --product wordshift-fuzz --scratch-path .build/fuzz \
     --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link \
@@ -58,6 +63,9 @@ fuzzer=$(swift build -c release --scratch-path .build/fuzz --show-bin-path)/word
 objects=$(dirname "$fuzzer")/Wordshift.build
 counters=$(nm "$objects"/*.o 2>/dev/null | grep -c '__sanitizer_cov_8bit_counters_init' || true)
 [ "${counters:-0}" -gt 0 ] || { echo "the library's objects have no coverage counters ($objects): fuzzing would be blind" >&2; exit 1; }
+fi
+[ -x "$fuzzer" ] || { echo "no fuzzing binary at $fuzzer" >&2; exit 1; }
+commit=${WORDSHIFT_FUZZER_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources 2>/dev/null || echo +dirty)}
 
 # 2. Seeds: real files, cut to the maximum input length; derived files made with the CLI.
 data=corpora/data
@@ -97,20 +105,36 @@ make_seeds() {
         labeled-tsv)
             for f in "$data"/reviews/*.tsv; do head -n 20 "$f" | head -c 16384 | seed "$t" "$(basename "$f")"; done ;;
         store)
+            # Stores imported from toy-model.vec: plain, with BPE, with n-grams, with a classifier
+            # head; with an HNSW index (float32, and on float16 and int8 copies); an int8 copy of a
+            # store whose head was adapted over a named vector set.
             local w; w=$(wordshift_bin); local tmp; tmp=$(mktemp -d)
             "$w" import "$data/vectors/word2vec-text/toy-model.vec" --out "$tmp/plain.sqlite" --quiet
-            cp "$tmp/plain.sqlite" "$out/seeds/store/plain.sqlite" 2>/dev/null || { mkdir -p "$out/seeds/store"; cp "$tmp/plain.sqlite" "$out/seeds/store/plain.sqlite"; }
             head -c 50000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
             cp "$tmp/plain.sqlite" "$tmp/bpe.sqlite"
             "$w" subword train --corpus "$tmp/c.txt" --vocab-size 100 --out "$tmp/bpe.sqlite" --quiet
-            cp "$tmp/bpe.sqlite" "$out/seeds/store/bpe.sqlite"
             cp "$tmp/plain.sqlite" "$tmp/ngrams.sqlite"
             "$w" subword fit "$tmp/ngrams.sqlite" --buckets 64 --epochs 1 --quiet
-            cp "$tmp/ngrams.sqlite" "$out/seeds/store/ngrams.sqlite"
             cp "$tmp/plain.sqlite" "$tmp/head.sqlite"
             head -n 40 "$data/reviews/restaurant-yelp-sentences.tsv" >"$tmp/train.tsv"
             "$w" classify train "$tmp/head.sqlite" --train "$tmp/train.tsv" --name h --epochs 1 --threads 1 --quiet
-            cp "$tmp/head.sqlite" "$out/seeds/store/head.sqlite"
+            cp "$tmp/plain.sqlite" "$tmp/hnsw.sqlite"
+            "$w" index build "$tmp/hnsw.sqlite" --m 4 --threads 1 --quiet >/dev/null
+            "$w" quantize "$tmp/ngrams.sqlite" --to f16 --out "$tmp/f16-hnsw.sqlite" --quiet >/dev/null
+            "$w" index build "$tmp/f16-hnsw.sqlite" --m 4 --threads 1 --quiet >/dev/null
+            "$w" quantize "$tmp/head.sqlite" --to int8 --out "$tmp/int8-hnsw.sqlite" --quiet >/dev/null
+            "$w" index build "$tmp/int8-hnsw.sqlite" --m 4 --threads 1 --quiet >/dev/null
+            cp "$tmp/plain.sqlite" "$tmp/adapted.sqlite"
+            zcat "$data/reviews/movie-unlabeled.txt.gz" | head -n 15 >"$tmp/target.txt" || true
+            "$w" classify adapt "$tmp/adapted.sqlite" --source "$tmp/train.tsv" --target-unlabeled "$tmp/target.txt" \
+                --name a --method embeddings --epochs 1 --word-ngrams 1 --buckets 16 --adapt-iter 1 --threads 1 --quiet >/dev/null
+            "$w" quantize "$tmp/adapted.sqlite" --to int8 --out "$tmp/adapted-int8.sqlite" --quiet >/dev/null
+            mkdir -p "$out/seeds/store"
+            for f in plain bpe ngrams head hnsw f16-hnsw int8-hnsw adapted-int8; do
+                # 1 KB pages (the stores use 16 KB): every seed fits in the 128 KB input limit whole.
+                if command -v sqlite3 >/dev/null; then sqlite3 "$tmp/$f.sqlite" "PRAGMA page_size=1024; VACUUM;"; fi
+                cp "$tmp/$f.sqlite" "$out/seeds/store/$f.sqlite"
+            done
             rm -rf "$tmp" ;;
     esac
 }
@@ -146,7 +170,12 @@ for t in "${selected[@]}"; do
     set -e
     seconds=$(( $(date +%s) - started ))
     execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
+    # A run stopped without final statistics: its last status line (`#N ...`) counts.
+    [ -n "$execs" ] || execs=$(grep -Eo '^#[0-9]+' "$log" | tr -d '#' | tail -n 1)
     findings=$(find "$out/findings/$t" -type f | wc -l)
-    echo "fuzz $t runs=${execs:-?} seconds=$seconds findings=$findings status=$status log=$log"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-?}" "$seconds" "$findings" "$status" >>"$out/runs.tsv"
+    cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+' || true)
+    echo "fuzz $t runs=${execs:-?} seconds=$seconds findings=$findings status=$status cov=${cov:-?} commit=$commit log=$log"
+    # date, target, execs, seconds, findings, status, cov, commit of the fuzzing binary
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-?}" "$seconds" "$findings" "$status" \
+        "${cov:-?}" "$commit" >>"$out/runs.tsv"
 done

@@ -77,13 +77,19 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         return table.count + report.rows
     }
 
-    /// Opens a store and everything a command would load from it.
+    /// Opens a store and everything a command would load from it: its vectors in any encoding
+    /// (float32, float16, int8), its approximate-search index with one query through it, the
+    /// n-gram table, the BPE model, up to 4 heads (with their vector sets), one vector.
     private static func store(_ path: String) throws -> Int {
         let store = try VectorStore(path: path)
         var n = store.count
-        let index = try store.loadIndex()
+        if let info = try HNSWStore.info(store) { n += info.rows }
+        let words = try WordVectors.load(store: store)
+        let index = words.index
         n += index.count
-        if let table = try NgramTable.load(from: store) { n += table.dimension }
+        // The query `nearest` runs: through the index when there is one that matches.
+        if let first = index.words.first { n += try words.nearest(to: first, k: 3).count }
+        if let table = words.subwords { n += table.dimension }
         if let bpe = try BPEFiles.load(from: store) { n += bpe.encode("unbelievable alright").count }
         for head in try HeadStore.list(store).prefix(4) {
             n += try HeadStore.load(name: head.name, version: head.version, store: store, index: index).labels.count

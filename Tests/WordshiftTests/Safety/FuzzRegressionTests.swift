@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Wordshift
 import WordshiftFuzzTargets
 
 /// Issue 12 §9: every input that once crashed, hung or blew up a reader (found by the fuzzer,
@@ -20,6 +21,36 @@ struct FuzzRegressionTests {
     func inputsExist() {
         let all = FuzzTarget.allCases.flatMap { Self.inputs($0) }
         #expect(all.count >= 6, "found \(all.count) inputs under \(Self.root)")
+    }
+
+    /// The store target reads what the format-3 readers read: float32, float16 and int8 rows and
+    /// an HNSW index (with a query through it). A store whose index is damaged must be refused
+    /// through the target, which shows that the target loads the index.
+    @Test("the store target loads quantized rows and the HNSW index", arguments: VectorEncoding.allCases)
+    func storeTargetReachesTheIndex(_ encoding: VectorEncoding) throws {
+        let dir = TestData.scratchDirectory("wordshift-fuzz-store")
+        let src = try Scratch.file(Scratch.table(40, 6, seed: 4), format: .word2vecText, dir: dir)
+        let plain = dir + "/plain.sqlite", path = dir + "/indexed.sqlite"
+        _ = try VectorImport.importFile(src, to: plain)
+        if encoding == .float32 {
+            try FileManager.default.copyItem(atPath: plain, toPath: path)
+        } else {
+            _ = try StoreQuantizer.quantize(plain, to: encoding, out: path)
+        }
+        let vectors = try VectorStore(path: path).loadIndex()
+        let index = try HNSWIndex.build(over: vectors, parameters: HNSWParameters(m: 4, efConstruction: 16), threads: 1)
+        try HNSWStore.save(index, to: path)
+        let runner = try FuzzRunner(target: .store)
+        let good = try #require(FileManager.default.contents(atPath: path))
+        let outcome = runner.run([UInt8](good))
+        #expect(outcome == nil, "\(encoding): \(outcome ?? "")")
+        do {
+            let db = try SQLiteConnection(path: path, readOnly: false)
+            try db.execute("UPDATE ann_index SET checksum = '0'")
+        }
+        let damaged = try #require(FileManager.default.contents(atPath: path))
+        let refused = runner.run([UInt8](damaged)) ?? ""
+        #expect(refused.contains("approximate-search index is damaged"), "\(encoding): \(refused)")
     }
 
     @Test("each kept input gets an answer, quickly", arguments: FuzzTarget.allCases)
