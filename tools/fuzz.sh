@@ -112,7 +112,7 @@ make_seeds() {
             "$w" import "$data/vectors/word2vec-text/toy-model.vec" --out "$tmp/plain.sqlite" --quiet
             head -c 50000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
             cp "$tmp/plain.sqlite" "$tmp/bpe.sqlite"
-            "$w" subword train --corpus "$tmp/c.txt" --vocab-size 100 --out "$tmp/bpe.sqlite" --quiet
+            "$w" subword train --corpus "$tmp/c.txt" --vocab-size 300 --out "$tmp/bpe.sqlite" --quiet
             cp "$tmp/plain.sqlite" "$tmp/ngrams.sqlite"
             "$w" subword fit "$tmp/ngrams.sqlite" --buckets 64 --epochs 1 --quiet
             cp "$tmp/plain.sqlite" "$tmp/head.sqlite"
@@ -169,9 +169,9 @@ for t in "${selected[@]}"; do
     status=$?
     set -e
     seconds=$(( $(date +%s) - started ))
-    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
+    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1 || true)
     # A run stopped without final statistics: its last status line (`#N ...`) counts.
-    [ -n "$execs" ] || execs=$(grep -Eo '^#[0-9]+' "$log" | tr -d '#' | tail -n 1)
+    [ -n "$execs" ] || execs=$(grep -Eo '^#[0-9]+' "$log" | tr -d '#' | tail -n 1 || true)
     findings=$(find "$out/findings/$t" -type f | wc -l)
     cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+' || true)
     echo "fuzz $t runs=${execs:-?} seconds=$seconds findings=$findings status=$status cov=${cov:-?} commit=$commit log=$log"
