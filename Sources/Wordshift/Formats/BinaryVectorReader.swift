@@ -23,7 +23,7 @@ enum BinaryVectorReader {
         let rowBytes = dimension * 4
         try sink.begin(dimension: dimension, expectedCount: wanted)
         // Batches of at most 16 MB, so memory follows the rows actually read.
-        let batchRows = max(1, min(4096, (16 << 20) / rowBytes))
+        let batchRows = max(1, min(4096, ReadBufferSize.bytes(16 << 20) / rowBytes))
         var words: [String] = []; words.reserveCapacity(batchRows)
         var values = [Float](repeating: 0, count: batchRows * dimension)
         var filled = 0
@@ -103,7 +103,7 @@ final class BufferedInput {
     private var eof = false
     private var consumed = 0
 
-    init(_ reader: ByteReader, capacity: Int = 1 << 22) {
+    init(_ reader: ByteReader, capacity: Int = ReadBufferSize.bytes(1 << 22)) {
         self.reader = reader
         self.capacity = max(1, capacity)
         base = .allocate(byteCount: self.capacity, alignment: 64)

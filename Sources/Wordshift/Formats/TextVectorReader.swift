@@ -24,7 +24,7 @@ enum TextVectorReader {
             dimension = dim
         }
         var seen = Set<String>()
-        var batch = [UInt8](); batch.reserveCapacity(1 << 23)
+        var batch = [UInt8](); batch.reserveCapacity(ReadBufferSize.bytes(1 << 23))
         var rows: [PendingRow] = []; rows.reserveCapacity(1 << 14)
         var words: [String] = []; words.reserveCapacity(1 << 14)
         var dataLines = 0

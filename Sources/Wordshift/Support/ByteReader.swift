@@ -45,7 +45,7 @@ package final class ByteReader {
         }
         gz = gzdopen(fd, "rb")
         guard let gz else { close(fd); throw WordshiftError.io(path: path, message: "cannot open: \(System.errnoString())") }
-        gzbuffer(gz, 1 << 18)
+        gzbuffer(gz, UInt32(ReadBufferSize.bytes(1 << 18)))
     }
 
     /// An upper bound on the uncompressed bytes still to come (`Int.max` when unknown: a

@@ -10,7 +10,7 @@ package final class LineReader {
     /// 1-based number of the line most recently returned.
     package private(set) var lineNumber = 0
 
-    package init(_ reader: ByteReader, bufferSize: Int = 1 << 22) {
+    package init(_ reader: ByteReader, bufferSize: Int = ReadBufferSize.bytes(1 << 22)) {
         self.reader = reader
         capacity = max(1, bufferSize)
         base = .allocate(byteCount: capacity, alignment: 64)
