@@ -17,10 +17,15 @@ package final class FuzzRunner {
         if stat(base, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR || access(base, W_OK) != 0 {
             base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         }
-        directory = "\(base)/wordshift-fuzz-\(getpid())-\(target.rawValue)"
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw WordshiftError.io(path: directory, message: "cannot create: \(System.errnoString())")
+        // A directory of its own (mkdtemp), even beside other runners of the same target in
+        // one process (the regression tests run side by side).
+        var template = Array("\(base)/wordshift-fuzz-\(target.rawValue)-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ b in
+            b.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        }) else {
+            throw WordshiftError.io(path: base, message: "cannot create a scratch directory: \(System.errnoString())")
         }
+        directory = made
         path = "\(directory)/\(target.fileName)"
     }
 
