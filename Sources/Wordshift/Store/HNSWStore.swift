@@ -172,47 +172,54 @@ public enum HNSWStore {
         guard let links0Slots = DeclaredSize.product(rows, 2 * m + 1), links0Slots * 4 <= fileBytes else {
             throw corrupt("\(rows) rows of \(2 * m + 1) links do not fit in the file")
         }
-        let levelBytes = try readPart("levels", db: db, expected: rows, fileBytes: fileBytes, corrupt: corrupt)
-        let levels = [UInt8](levelBytes)
-        guard let upper = levels.withUnsafeBufferPointer({ HNSWGraph.upperSlots(levels: $0, m: m) }), upper * 4 <= fileBytes else {
-            throw corrupt("the layers of the rows do not fit in the file")
+        // Read through SQLite's page cache, not its map (see `VectorStore.scanningUnmapped`), and
+        // the two link parts straight into the graph's buffers: no second copy of the index.
+        return try store.scanningUnmapped {
+            var levels = [UInt8](repeating: 0, count: rows)
+            try levels.withUnsafeMutableBytes { try readPart("levels", db: db, into: $0, fileBytes: fileBytes, corrupt: corrupt) }
+            guard let upper = levels.withUnsafeBufferPointer({ HNSWGraph.upperSlots(levels: $0, m: m) }), upper * 4 <= fileBytes else {
+                throw corrupt("the layers of the rows do not fit in the file")
+            }
+            let graph = HNSWGraph(levels: levels, m: m, entryPoint: Int32(entry), maxLevel: info.maxLevel)
+            let links0 = UnsafeMutableRawBufferPointer(graph.links0), upperLinks = UnsafeMutableRawBufferPointer(graph.upperLinks)
+            guard links0.count >= links0Slots * 4, upperLinks.count >= upper * 4 else {
+                throw corrupt("the graph's layout does not match \(rows) rows of \(2 * m + 1) links")
+            }
+            let links0Part = UnsafeMutableRawBufferPointer(rebasing: links0[0..<(links0Slots * 4)])
+            let upperPart = UnsafeMutableRawBufferPointer(rebasing: upperLinks[0..<(upper * 4)])
+            try readPart("links0", db: db, into: links0Part, fileBytes: fileBytes, corrupt: corrupt)
+            try readPart("upper", db: db, into: upperPart, fileBytes: fileBytes, corrupt: corrupt)
+            let sum = levels.withUnsafeBytes { checksum([$0, UnsafeRawBufferPointer(links0Part), UnsafeRawBufferPointer(upperPart)]) }
+            // A fuzzing build (tools/fuzz.sh) reads past a wrong checksum, so that damaged links
+            // reach the graph's own checks below (a fuzzer cannot forge a 64-bit hash).
+            #if !FUZZING
+            guard sum == storedChecksum else { throw corrupt("its checksum is \(sum), expected \(storedChecksum)") }
+            #else
+            _ = (sum, storedChecksum)
+            #endif
+            if let problem = graph.validate() { throw corrupt(problem) }
+            return .ready(HNSWIndex(vectors: vectors, parameters: info.parameters, fingerprint: info.vectorsFingerprint, graph: graph))
         }
-        let links0 = try readPart("links0", db: db, expected: links0Slots * 4, fileBytes: fileBytes, corrupt: corrupt)
-        let upperBytes = try readPart("upper", db: db, expected: upper * 4, fileBytes: fileBytes, corrupt: corrupt)
-        let sum = levelBytes.withUnsafeBytes { a in links0.withUnsafeBytes { b in upperBytes.withUnsafeBytes { c in checksum([a, b, c]) } } }
-        // A fuzzing build (tools/fuzz.sh) reads past a wrong checksum, so that damaged links
-        // reach the graph's own checks below (a fuzzer cannot forge a 64-bit hash).
-        #if !FUZZING
-        guard sum == storedChecksum else { throw corrupt("its checksum is \(sum), expected \(storedChecksum)") }
-        #else
-        _ = (sum, storedChecksum)
-        #endif
-        let graph = HNSWGraph(levels: levels, m: m, entryPoint: Int32(entry), maxLevel: info.maxLevel)
-        links0.withUnsafeBytes { src in UnsafeMutableRawBufferPointer(graph.links0).copyMemory(from: src) }
-        if upper > 0 { upperBytes.withUnsafeBytes { src in UnsafeMutableRawBufferPointer(graph.upperLinks).copyMemory(from: src) } }
-        if let problem = graph.validate() { throw corrupt(problem) }
-        return .ready(HNSWIndex(vectors: vectors, parameters: info.parameters, fingerprint: info.vectorsFingerprint, graph: graph))
     }
 
-    /// The chunks of one part, concatenated; exactly `expected` bytes or an error.
-    private static func readPart(_ part: String, db: SQLiteConnection, expected: Int, fileBytes: Int,
-                                 corrupt: (String) -> WordshiftError) throws -> [UInt8] {
+    /// The chunks of one part, concatenated into `out`, which they must fill exactly; else an error.
+    private static func readPart(_ part: String, db: SQLiteConnection, into out: UnsafeMutableRawBufferPointer, fileBytes: Int,
+                                 corrupt: (String) -> WordshiftError) throws {
+        let expected = out.count
         guard expected <= fileBytes else { throw corrupt("part \(part) declares \(expected) bytes, more than the file") }
-        var out = [UInt8]()
-        out.reserveCapacity(expected)
         let s = try db.prepare("SELECT seq, data FROM ann_index_parts WHERE name = ? AND part = ? ORDER BY seq")
         try s.bind(1, name); try s.bind(2, part)
-        var seq = 0
+        var seq = 0, filled = 0
         while try s.step() {
             let blob = s.blob(1)
-            guard s.int(0) == seq, out.count + blob.count <= expected else {
+            guard s.int(0) == seq, blob.count <= expected - filled else {
                 throw corrupt("part \(part) has a missing chunk or more than \(expected) bytes")
             }
-            out.append(contentsOf: blob)
+            if !blob.isEmpty { UnsafeMutableRawBufferPointer(rebasing: out[filled..<(filled + blob.count)]).copyMemory(from: blob) }
+            filled += blob.count
             seq += 1
         }
-        guard out.count == expected else { throw corrupt("part \(part) holds \(out.count) bytes, expected \(expected)") }
-        return out
+        guard filled == expected else { throw corrupt("part \(part) holds \(filled) bytes, expected \(expected)") }
     }
 
     private static func upperCount(_ g: HNSWGraph) -> Int {

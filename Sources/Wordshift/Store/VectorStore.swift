@@ -53,7 +53,22 @@ public final class VectorStore {
         dimension = d
         count = c
         encoding = e
-        try connection.execute("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
+        try connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)")
+    }
+
+    /// How much of the file SQLite maps for lookups (`PRAGMA mmap_size`).
+    static let memoryMapBytes = 1 << 30
+    /// SQLite's page cache for lookups (`PRAGMA cache_size`; negative: KiB), and during scans.
+    static let cacheSize = -65536, scanCacheSize = -2048
+
+    /// Runs `body`, a scan over most of the file, with SQLite's memory map off and a small page
+    /// cache. Pages read through the map stay resident, and count in the process's memory, for
+    /// as long as the connection lives, so a full scan through it would hold a second copy of
+    /// everything it loads; a sequential scan gains nothing from a large cache either.
+    package func scanningUnmapped<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("PRAGMA mmap_size=0; PRAGMA cache_size=\(Self.scanCacheSize)")
+        defer { try? connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)") }
+        return try body()
     }
 
     /// The stored vector of `word` (unit vector times its norm), or nil if it is absent.
@@ -110,16 +125,19 @@ public final class VectorStore {
         let (words, counts) = try loadWords()
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
-        let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
-        var row = 0
-        while try s.step() {
-            guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
-                  encoding.decode(s.blob(2), into: base + row * dimension, dimension: dimension) else {
-                throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
+        let row = try scanningUnmapped { () throws -> Int in
+            let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
+            var row = 0
+            while try s.step() {
+                guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
+                      encoding.decode(s.blob(2), into: base + row * dimension, dimension: dimension) else {
+                    throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
+                }
+                index.norms[row] = Float(s.double(1))
+                row += 1
+                if row & 0xFFF == 0 { progress.update(Double(row)) }
             }
-            index.norms[row] = Float(s.double(1))
-            row += 1
-            if row & 0xFFF == 0 { progress.update(Double(row)) }
+            return row
         }
         guard row == words.count else {
             throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
