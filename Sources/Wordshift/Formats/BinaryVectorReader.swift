@@ -21,7 +21,11 @@ enum BinaryVectorReader {
             WordshiftError.malformedBinary(path: path, byteOffset: 0, message: $0)
         }
         let rowBytes = dimension * 4
-        try sink.begin(dimension: dimension, expectedCount: wanted)
+        // The count is only a hint for the sink's memory: never more rows than the bytes left
+        // can hold (a 15-byte file declaring 62 million rows of dimension 1 once made the table
+        // reserve 256 MB of words).
+        let fit = input.remainingBound / (rowBytes + 2)
+        try sink.begin(dimension: dimension, expectedCount: min(wanted, fit))
         // Batches of at most 16 MB, so memory follows the rows actually read.
         let batchRows = max(1, min(4096, ReadBufferSize.bytes(16 << 20) / rowBytes))
         var words: [String] = []; words.reserveCapacity(batchRows)

@@ -36,6 +36,30 @@ import Testing
         #expect(left.isEmpty)
     }
 
+    /// Found by the fuzzer (gzip target): a 15-byte file declaring 62,332,338 rows of dimension
+    /// 1 made the table reserve room for 16M words (256 MB). The count the sink is told is what
+    /// the file can hold at most: one-byte word, space, 4 bytes per value.
+    @Test func binaryHeaderCountDoesNotSizeMemory() throws {
+        struct Recorder: VectorSink {
+            var expected: Int?? = .none
+            mutating func begin(dimension: Int, expectedCount: Int?) throws { expected = .some(expectedCount) }
+            mutating func add(words: [String], values: [Float]) throws {}
+        }
+        let bytes: [UInt8] = Array("62332338 1\n7 ".utf8) + [0x85, 0x30]
+        let path = Scratch.write(bytes: bytes, name: "count.bin")
+        var sink = Recorder()
+        #expect(throws: WordshiftError.self) {
+            _ = try BinaryVectorReader.read(path: path, options: LoadOptions(), into: &sink)
+        }
+        let told = try #require(sink.expected ?? nil, "begin was not called with a count")
+        #expect(told <= (bytes.count - 11) / 6, "the sink was told to expect \(told) rows")
+        // A real file still passes its count through.
+        let real = Scratch.write(bytes: binary(rows: [("a", [1]), ("b", [2])], header: "2 1\n"), name: "real.bin")
+        var sink2 = Recorder()
+        _ = try BinaryVectorReader.read(path: real, options: LoadOptions(), into: &sink2)
+        #expect((sink2.expected ?? nil) == 2)
+    }
+
     @Test func textHeaderPromisingMoreRowsWarnsOrFails() throws {
         let path = Scratch.write("3 2\na 1 2\n")
         let (table, report) = try VectorFileReader.load(path: path)
