@@ -41,4 +41,10 @@ float ckernels_dot_f32(const float *a, const float *b, size_t n);
 /* Hints the CPU to load the cache line at `p` (no effect on results). */
 void ckernels_prefetch(const void *p);
 
+/* Hints the CPU to load every cache line of the `bytes` bytes at `p` (no effect on results). */
+static inline void ckernels_prefetch_span(const void *p, size_t bytes) {
+    const char *c = (const char *)p;
+    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(c + offset, 0, 3);
+}
+
 #endif

@@ -1,3 +1,6 @@
+import CKernels
+import Glibc
+
 /// The parameters of a fastText-style head: an input matrix (store rows + hashed rows), an
 /// optional tanh hidden layer, a softmax output layer and, for adversarial adaptation, a
 /// logistic domain classifier on the averaged input. Plain buffers owned by the model; during
@@ -27,11 +30,17 @@ package final class ClassifierModel: @unchecked Sendable {
     /// First input row that training may change.
     var firstTrainableRow: Int { config.freeze ? config.features.storeCount : 0 }
 
-    /// A zeroed buffer of `n` floats (at least one element is allocated) and its start.
+    /// A zeroed buffer of `n` floats (at least one element is allocated) and its start; freed
+    /// with `free`. `calloc` takes large buffers as zero pages from the kernel, so the hashed
+    /// rows no text reaches cost neither time nor resident memory (most of a head's buckets
+    /// when it is loaded to predict).
     static func buffer(_ n: Int) -> (UnsafeMutableBufferPointer<Float>, UnsafeMutablePointer<Float>) {
-        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n))
-        p.initialize(repeating: 0, count: max(1, n))
-        return (UnsafeMutableBufferPointer(start: p, count: max(1, n)), p)
+        let count = max(1, n)
+        guard let raw = calloc(count, MemoryLayout<Float>.stride) else {
+            fatalError("out of memory: cannot allocate \(count) floats for a classifier")
+        }
+        let p = raw.bindMemory(to: Float.self, capacity: count)
+        return (UnsafeMutableBufferPointer(start: p, count: count), p)
     }
 
     /// Zeroed parameters; the store's vectors fill rows 0..<storeCount when `vectors` is given.
@@ -51,7 +60,7 @@ package final class ClassifierModel: @unchecked Sendable {
     }
 
     deinit {
-        for b in [inputBase, w1Base, b1Base, w2Base, b2Base, domainBase] { b.deallocate() }
+        for b in [inputBase, w1Base, b1Base, w2Base, b2Base, domainBase] { free(b) }
     }
 
     /// Copies the store's original vectors into rows 0..<storeCount.
@@ -90,14 +99,25 @@ package final class ClassifierModel: @unchecked Sendable {
         for r in docs.rows where r >= 0 && Int(r) < rows { touched[Int(r)] = true }
     }
 
+    /// How far ahead of the row being added `average` asks for the next row.
+    static let rowsAhead = 4
+
     /// Averages the input rows of one document into `x`; returns the row count used.
     @inline(__always)
     func average(_ docRows: UnsafeBufferPointer<Int32>, into x: UnsafeMutablePointer<Float>) -> Int {
-        let d = dimension
+        let d = dimension, count = docRows.count
         x.initialize(repeating: 0, count: d)
         var n = 0
         let base = inputBase
-        for r in docRows where r >= 0 && Int(r) < rows {
+        for k in 0..<count {
+            // A document's rows lie scattered over a large matrix: ask for the row a few places
+            // on while this one is added.
+            if k + Self.rowsAhead < count {
+                let next = docRows[k + Self.rowsAhead]
+                if next >= 0 && Int(next) < rows { ckernels_prefetch_span(base + Int(next) * d, d * 4) }
+            }
+            let r = docRows[k]
+            guard r >= 0 && Int(r) < rows else { continue }
             DenseKernels.add(base + Int(r) * d, x, d)
             n += 1
         }

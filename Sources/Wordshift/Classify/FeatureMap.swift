@@ -4,7 +4,10 @@
 package final class FeatureMap {
     package let config: FeatureConfig
     let lookup: (String) -> Int?
-    private var cache: [String: [Int32]] = [:]
+    /// Resolved tokens: one row (the usual case, kept without an array), or, with subwords,
+    /// several (`multiple`); -1 marks a token with no row.
+    private var single: [String: Int32] = [:]
+    private var multiple: [String: [Int32]] = [:]
     private let ngrams: CharNgrams
 
     /// `lookup` gives the store row of a word (nil if absent).
@@ -14,25 +17,35 @@ package final class FeatureMap {
         ngrams = CharNgrams(minN: config.minN, maxN: config.maxN, buckets: max(1, config.buckets))
     }
 
-    /// The rows of one token: first its word row, then any subword rows.
-    func rows(of token: String) -> [Int32] {
-        if let r = cache[token] { return r }
-        var out: [Int32] = []
-        if let id = lookup(token) {
-            out.append(Int32(id))
-        } else {
-            let lower = TextTokens.lowercased(token)
-            if lower != token, let id = lookup(lower) {
-                out.append(Int32(id))
-            } else if config.buckets > 0 {
-                let h = CharNgrams.fnv1a(lower.utf8) % UInt32(config.buckets)
-                out.append(Int32(config.storeCount + Int(h)))
-                if config.subwords {
-                    for b in ngrams.buckets(of: lower) { out.append(Int32(config.storeCount + b)) }
-                }
-            }
+    /// Appends the rows of one token to `out` (first its word row, then any subword rows) and
+    /// returns the first one (-1: none).
+    @inline(__always)
+    func appendRows(of token: String, to out: inout [Int32]) -> Int32 {
+        if let r = single[token] {
+            if r >= 0 { out.append(r) }
+            return r
         }
-        cache[token] = out
+        if let rs = multiple[token] {
+            out += rs
+            return rs.first ?? -1
+        }
+        let rs = resolve(token)
+        if rs.count <= 1 { single[token] = rs.first ?? -1 } else { multiple[token] = rs }
+        out += rs
+        return rs.first ?? -1
+    }
+
+    /// The rows of a token seen for the first time.
+    private func resolve(_ token: String) -> [Int32] {
+        if let id = lookup(token) { return [Int32(id)] }
+        let lower = TextTokens.lowercased(token)
+        if lower != token, let id = lookup(lower) { return [Int32(id)] }
+        guard config.buckets > 0 else { return [] }
+        let h = CharNgrams.fnv1a(lower.utf8) % UInt32(config.buckets)
+        var out = [Int32(config.storeCount + Int(h))]
+        if config.subwords {
+            for b in ngrams.buckets(of: lower) { out.append(Int32(config.storeCount + b)) }
+        }
         return out
     }
 
@@ -41,10 +54,8 @@ package final class FeatureMap {
         var out: [Int32] = []
         var heads: [UInt64] = []
         TextTokens.forEach(text) { bytes in
-            let token = String(decoding: bytes, as: UTF8.self)
-            let r = rows(of: token)
-            out += r
-            heads.append(UInt64(UInt32(bitPattern: r.first ?? -1)))
+            let first = appendRows(of: String(decoding: bytes, as: UTF8.self), to: &out)
+            heads.append(UInt64(UInt32(bitPattern: first)))
         }
         if config.wordNgrams >= 2 && config.buckets > 0 && heads.count >= 2 {
             let B = UInt64(config.buckets)
