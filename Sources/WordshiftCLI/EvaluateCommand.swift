@@ -4,7 +4,7 @@ import Wordshift
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Standard intrinsic evaluations (computed as gensim computes them).",
-        subcommands: [EvaluateAnalogies.self, EvaluateSimilarity.self, EvaluateMisspellings.self])
+        subcommands: [EvaluateAnalogies.self, EvaluateSimilarity.self, EvaluateMisspellings.self, EvaluateRecall.self])
 }
 
 struct EvaluateAnalogies: ParsableCommand {
@@ -93,6 +93,39 @@ struct EvaluateMisspellings: ParsableCommand {
         if output.json { try JSONOutput.print(r); return }
         print("\(r.hits)/\(r.words) misspellings found their word in the top \(r.k) (\(Format.percent(r.hitRate))); \(r.withVector) had a subword vector")
         for e in r.examples.prefix(8) { print("  \(e.misspelling) → \(e.top.joined(separator: ", "))  [\(e.word)]") }
+    }
+}
+
+struct EvaluateRecall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recall",
+        abstract: "Recall@k of a store's nearest neighbours against exact search on a reference store of the same words (e.g. a quantized copy against its float32 original).",
+        discussion: "Each sampled word of the reference is queried one at a time on both stores (its own word left out); recall is the share of the reference's exact top k found. Times are mean wall seconds per query.")
+
+    @Argument(help: "Store to evaluate (e.g. `quantize --to pq` output).") var store: String
+    @Option(name: .long, help: "Reference store searched exactly (e.g. the float32 original).") var reference: String
+    @Option(name: .long, help: "Words to sample from the reference.", transform: Flags.integer(1...)) var sample = 1000
+    @Option(name: .long, help: "Query words, one per line (instead of a sample).") var queries: String?
+    @Option(name: .long, help: "Seed of the sample.") var seed: UInt64 = 1
+    @Option(name: .short, help: "Neighbours per query.", transform: Flags.integer(1...)) var k = 10
+    @Option(name: .long, help: "Threads each query runs on.", transform: Flags.integer(1...)) var threads = 1
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let progress = ProgressRenderer.handler(quiet: output.quiet)
+        let evaluated = try VectorStore(path: store).loadIndex(progress: progress)
+        let exact = try VectorStore(path: reference).loadIndex(progress: progress)
+        let rows: [Int]
+        if let queries {
+            rows = try queryRows(queries, in: exact)
+        } else {
+            rows = IndexCheck.sample(rows: exact.count, count: sample, seed: seed)
+        }
+        let r = try NeighborRecall.run(index: evaluated, reference: exact, rows: rows, k: k, threads: threads)
+        if output.json { try JSONOutput.print(r); return }
+        print("\(r.queries) queries, k \(r.k), \(r.threads) thread(s): recall@\(r.k) \(Format.fixed(r.recall, 4))"
+            + (r.productQuantized ? " (product-quantized: approximate)" : ""))
+        print("  \(Format.fixed(r.secondsPerQuery * 1000, 3)) ms/query, reference exact \(Format.fixed(r.referenceSecondsPerQuery * 1000, 3)) ms/query")
     }
 }
 

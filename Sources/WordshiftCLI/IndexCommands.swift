@@ -83,16 +83,7 @@ struct IndexCheckCommand: ParsableCommand {
         }
         let rows: [Int]
         if let queries {
-            let lines = try LineReader(path: queries)
-            var words: [String] = []
-            while let line = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
-                let w = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !w.isEmpty { words.append(w) }
-            }
-            rows = try words.map { w in
-                guard let r = vectors.id(of: w) else { throw WordshiftError.unknownWord(w) }
-                return r
-            }
+            rows = try queryRows(queries, in: vectors)
         } else {
             rows = IndexCheck.sample(rows: vectors.count, count: sample, seed: seed)
         }
@@ -103,6 +94,19 @@ struct IndexCheckCommand: ParsableCommand {
             print("  ef \(p.ef): recall@\(k) \(Format.fixed(p.recall, 4)), \(Format.fixed(p.queriesPerSecond, 0)) queries/s")
         }
     }
+}
+
+/// The rows of the words in `file` (one per line; blank lines skipped); an unknown word is an error.
+func queryRows(_ file: String, in index: EmbeddingIndex) throws -> [Int] {
+    let lines = try LineReader(path: file)
+    var rows: [Int] = []
+    while let line = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
+        let w = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if w.isEmpty { continue }
+        guard let r = index.id(of: w) else { throw WordshiftError.unknownWord(w) }
+        rows.append(r)
+    }
+    return rows
 }
 
 struct IndexInfo: ParsableCommand {

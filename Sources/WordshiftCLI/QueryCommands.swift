@@ -19,6 +19,9 @@ func loadWordVectors(_ path: String, quiet: Bool, subwords: SubwordOptions, exac
     let store = try VectorStore(path: path)
     let vectors = try WordVectors.load(store: store, useSubwords: !subwords.noSubwords, useApproximateIndex: !exact,
                                        progress: ProgressRenderer.handler(quiet: quiet))
+    if exact, store.encoding == .pq, !quiet {
+        Console.error("note: \(path) is product-quantized: --exact ranks every decoded row, which approximates the float32 original.\n")
+    }
     if let problem = vectors.approximateIndexProblem, !quiet {
         Console.error("warning: the index of \(path) is stale (\(problem)); searching exactly. Rebuild it with `wordshift index build \(path)`.\n")
     }

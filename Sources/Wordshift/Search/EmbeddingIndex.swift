@@ -18,6 +18,15 @@ public final class EmbeddingIndex: @unchecked Sendable {
     /// The int8 first-pass copy for single queries, built on first use (large indexes only).
     /// The int8 copy, built by the first query that needs it (under the lock, once).
     private let quantizedRows = Locked<QuantizedRows?>(nil)
+    /// The codes of a product-quantized store, searched by asymmetric distance (set while loading).
+    private(set) var productCodes: ProductCodes?
+    /// Whether this index came from a product-quantized store: its rows are decoded codes and
+    /// ``nearest(to:k:excluding:restrict:threads:)`` ranks them by asymmetric distance (approximate
+    /// with respect to the original float32 vectors).
+    public var isProductQuantized: Bool { productCodes != nil }
+
+    func attach(productCodes codes: ProductCodes) { productCodes = codes }
+
     /// Indexes at least this large answer single queries through `QuantizedRows`.
     static let quantizedThreshold = 50_000
 

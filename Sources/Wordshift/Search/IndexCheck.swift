@@ -66,15 +66,21 @@ public struct IndexCheck: Codable, Sendable, Equatable {
             started = System.now()
             let found = index.nearest(queries: queries, k: k, ef: ef, excluding: excluded, threads: t)
             let seconds = System.now() - started
-            var hits = 0, total = 0
-            for (f, e) in zip(found, truth) {
-                let want = Set(e.map(\.word))
-                hits += f.filter { want.contains($0.word) }.count
-                total += e.count
-            }
-            points.append(Point(ef: ef, recall: total == 0 ? 1 : Double(hits) / Double(total),
+            points.append(Point(ef: ef, recall: recall(found: found, truth: truth),
                                 queriesPerSecond: Double(rows.count) / max(1e-9, seconds)))
         }
         return IndexCheck(queries: rows.count, k: k, threads: t, exactQueriesPerSecond: exactRate, points: points)
+    }
+
+    /// Share of the words of `truth` (per query) that `found` holds for the same query (1 when
+    /// `truth` is empty).
+    static func recall(found: [[Neighbor]], truth: [[Neighbor]]) -> Double {
+        var hits = 0, total = 0
+        for (f, e) in zip(found, truth) {
+            let want = Set(e.map(\.word))
+            hits += f.filter { want.contains($0.word) }.count
+            total += e.count
+        }
+        return total == 0 ? 1 : Double(hits) / Double(total)
     }
 }

@@ -1,4 +1,5 @@
-/// Exact cosine top-k over the unit matrix. One query runs on all threads over row ranges
+/// Exact cosine top-k over the unit matrix (for an index loaded from a product-quantized store,
+/// single queries rank the codes by asymmetric distance instead: `ProductCodes`). One query runs on all threads over row ranges
 /// (on large indexes, first over an int8 copy with proven error bounds, then exact float32
 /// rescoring of the rows that can still win); a batch of queries on a large index goes through
 /// the int8 copy once for all of them (up to `quantizedBatchLimit` queries), otherwise through
@@ -14,6 +15,9 @@ extension EmbeddingIndex {
         let want = Self.wanted(k, excluding: excluding.count, limit: limit)
         guard want > 0 else { return [] }
         let unitQuery = VectorMath.normalized(query)
+        if let codes = productCodes {
+            return finish(codes.nearest(unitQuery: unitQuery, want: want, limit: limit, threads: threads), k: k, excluding: excluding)
+        }
         if limit >= Self.quantizedThreshold {
             let top = quantized(threads: threads).nearest(index: self, unitQuery: unitQuery, want: want, limit: limit, threads: threads)
             return finish(top, k: k, excluding: excluding)

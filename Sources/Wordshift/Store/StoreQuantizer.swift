@@ -1,7 +1,8 @@
 /// Writes a quantized copy of a store (`wordshift quantize`): the same file with its main
-/// vectors re-encoded as float16 or int8 (``VectorEncoding``), format version 3 so that older
-/// readers refuse it instead of misreading it. Subword n-grams, heads and vector sets are copied
-/// as they are; an approximate-search index is left out (rebuild it on the copy).
+/// vectors re-encoded as float16 or int8 (``VectorEncoding``, format version 3) or as product-
+/// quantization codes with their codebooks (``ProductQuantizer``, format version 4), so that
+/// older readers refuse it instead of misreading it. Subword n-grams, heads and vector sets are
+/// copied as they are; an approximate-search index is dropped (rebuild it on the copy).
 public enum StoreQuantizer {
     /// What a quantization did.
     public struct Summary: Codable, Sendable, Equatable {
@@ -19,20 +20,36 @@ public enum StoreQuantizer {
         public var outBytes: Int
         /// Wall time.
         public var seconds: Double
+        /// Whether the source had an approximate-search index, which the copy does not carry.
+        public var droppedApproximateIndex: Bool
+        /// For `pq`: subquantizers (code bytes per row), nil otherwise.
+        public var subquantizers: Int?
+        /// For `pq`: how the codebooks were learned, nil otherwise.
+        public var training: ProductQuantizer.TrainingOptions?
+        /// For `pq`: seconds spent learning the codebooks and encoding every row.
+        public var trainSeconds: Double?
+        /// For `pq`: seconds spent encoding every row.
+        public var encodeSeconds: Double?
     }
 
     /// Writes `source` with its vectors in `encoding` to `out` (atomically: a temporary file next
     /// to it, renamed when complete; removed on failure). The caller checks that `out` may be
-    /// written. Reports a "quantize" stage counted in vectors.
+    /// written. For `pq`, `training` says how the codebooks are learned (bad settings throw before
+    /// anything is written). Reports a "quantize" stage counted in vectors (for `pq`: "loading",
+    /// "k-means", "encode" and "quantize").
     public static func quantize(_ source: String, to encoding: VectorEncoding, out: String,
+                                training: ProductQuantizer.TrainingOptions = ProductQuantizer.TrainingOptions(),
                                 progress handler: ProgressHandler? = nil) throws -> Summary {
         let started = System.now()
         let store = try VectorStore(path: source)
         guard store.encoding == .float32 else {
             throw WordshiftError.invalidArgument("\(source) is already quantized (\(store.encoding.rawValue)); quantize its float32 original")
         }
-        guard encoding != .float32 else { throw WordshiftError.invalidArgument("choose float16 or int8 to quantize to") }
+        guard encoding != .float32 else { throw WordshiftError.invalidArgument("choose float16, int8 or pq to quantize to") }
         let progress = ProgressReporter(handler)
+        let hadIndex = try store.database.tableExists("ann_index")
+        var product: ProductCode?
+        if encoding == .pq { product = try ProductCode.learn(store: store, training: training, handler: handler) }
         let temporary = System.temporarySibling(of: out)
         TemporaryFiles.register(temporary)
         do {
@@ -40,21 +57,60 @@ public enum StoreQuantizer {
             // (The reader connection is query-only; VACUUM INTO writes only the new file.)
             let target = temporary.replacingOccurrences(of: "'", with: "''")
             try store.database.execute("PRAGMA query_only=0; VACUUM INTO '\(target)'; PRAGMA query_only=1")
-            try rewrite(temporary, from: store, encoding: encoding, progress: progress)
+            try rewrite(temporary, from: store, encoding: encoding, product: product, progress: progress)
             try TemporaryFiles.moveIntoPlace(temporary, to: out)
         } catch {
             TemporaryFiles.remove(temporary)
             throw error
         }
         return Summary(source: source, out: out, encoding: encoding, rows: store.count, sourceBytes: System.fileSize(source) ?? 0,
-                       outBytes: System.fileSize(out) ?? 0, seconds: System.now() - started)
+                       outBytes: System.fileSize(out) ?? 0, seconds: System.now() - started, droppedApproximateIndex: hadIndex,
+                       subquantizers: product?.quantizer.subquantizers, training: product?.training,
+                       trainSeconds: product?.trainSeconds, encodeSeconds: product?.encodeSeconds)
     }
 
-    private static func rewrite(_ path: String, from store: VectorStore, encoding: VectorEncoding, progress: ProgressReporter) throws {
+    /// Codebooks learned from a store's rows and the codes of every row.
+    private struct ProductCode {
+        var quantizer: ProductQuantizer
+        var training: ProductQuantizer.TrainingOptions
+        var codes: [UInt8]
+        var trainSeconds: Double
+        var encodeSeconds: Double
+
+        static func learn(store: VectorStore, training: ProductQuantizer.TrainingOptions, handler: ProgressHandler?) throws -> ProductCode {
+            // Settings are checked before the matrix is read.
+            if let m = training.subquantizers { try ProductQuantizer.checkShape(dimension: store.dimension, subquantizers: m) }
+            guard store.count >= ProductQuantizer.centroids else {
+                throw WordshiftError.invalidArgument(
+                    "product quantization needs at least \(ProductQuantizer.centroids) vectors (one per centroid); \(store.path) has \(store.count)")
+            }
+            let index = try store.loadIndex(progress: handler)
+            var options = training
+            options.threads = Parallel.clampThreads(training.threads)
+            let t0 = System.now()
+            let quantizer = try ProductQuantizer.train(units: index.unitBase, rows: index.count, dimension: index.dimension,
+                                                       options: options, progress: handler)
+            options.subquantizers = quantizer.subquantizers
+            let t1 = System.now()
+            let codes = quantizer.encodeAll(units: index.unitBase, rows: index.count, threads: options.threads,
+                                            progress: ProgressReporter(handler))
+            return ProductCode(quantizer: quantizer, training: options, codes: codes, trainSeconds: t1 - t0, encodeSeconds: System.now() - t1)
+        }
+    }
+
+    private static func rewrite(_ path: String, from store: VectorStore, encoding: VectorEncoding, product: ProductCode?,
+                                progress: ProgressReporter) throws {
         let db = try SQLiteConnection(path: path, readOnly: false)
         try db.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE")
         try db.execute(HNSWStore.dropSQL)
         try db.execute("BEGIN")
+        if let product {
+            try rewrite(db, from: store, product: product, progress: progress)
+            try db.execute("COMMIT")
+            try db.execute("VACUUM")
+            progress.end()
+            return
+        }
         let read = try store.database.prepare("SELECT id, vector FROM vectors ORDER BY id")
         let put = try db.prepare("UPDATE vectors SET vector = ? WHERE id = ?")
         let d = store.dimension
@@ -79,5 +135,24 @@ public enum StoreQuantizer {
         try db.execute("COMMIT")
         try db.execute("VACUUM")
         progress.end()
+    }
+
+    /// Replaces every row with its product-quantization code and writes the codebooks.
+    private static func rewrite(_ db: SQLiteConnection, from store: VectorStore, product: ProductCode, progress: ProgressReporter) throws {
+        let m = product.quantizer.subquantizers
+        let put = try db.prepare("UPDATE vectors SET vector = ? WHERE id = ?")
+        progress.begin("quantize", total: Double(store.count), unit: " vectors")
+        try product.codes.withUnsafeBytes { all in
+            for row in 0..<store.count {
+                try put.bind(1, copying: UnsafeRawBufferPointer(rebasing: all[row * m..<(row + 1) * m]))
+                try put.bind(2, row)
+                _ = try put.step()
+                put.reset()
+                if row & 0x3FFF == 0 { progress.update(Double(row)) }
+            }
+        }
+        try ProductQuantizerStore.write(product.quantizer, training: product.training, to: db)
+        try StoreUpdate.setMeta([MetaKey.vectorEncoding: VectorEncoding.pq.rawValue, MetaKey.quantizedFrom: store.path], in: db)
+        try StoreSchema.requireVersion(StoreSchema.productQuantizedVersion, in: db)
     }
 }

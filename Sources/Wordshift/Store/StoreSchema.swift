@@ -4,7 +4,7 @@ package enum StoreSchema {
     package static let applicationID: Int32 = 0x5753_4846
     /// The newest format this build reads and writes. Bumped when a reader of an older version
     /// could misread the file.
-    package static let formatVersion = 3
+    package static let formatVersion = 4
     /// The version a new store is written as: a store without named vector sets is a
     /// version-1 file, which every Wordshift reader reads.
     package static let baseFormatVersion = 1
@@ -14,6 +14,9 @@ package enum StoreSchema {
     /// Version 3 adds quantized vectors (meta `vector_encoding` other than float32): a version-2
     /// reader would take float16 or int8 rows for damaged float32 ones.
     package static let quantizedVersion = 3
+    /// Version 4 adds product-quantized vectors (meta `vector_encoding` `pq`, table
+    /// `pq_codebooks`): a version-3 reader would not find the codebooks it needs to decode them.
+    package static let productQuantizedVersion = 4
     /// SQLite page size for new stores: fewer, fuller pages for 1,200-byte vector rows.
     package static let pageSize = 16384
 
@@ -61,4 +64,8 @@ public enum MetaKey {
     public static let vectorEncoding = "vector_encoding"
     /// For a quantized store: the path of the float32 store it was made from, as given.
     public static let quantizedFrom = "quantized_from"
+    /// For a product-quantized store: the number of subquantizers (code bytes per row), as a decimal string.
+    public static let pqSubquantizers = "pq_subquantizers"
+    /// For a product-quantized store: how its codebooks were learned (``ProductQuantizer/TrainingOptions`` as JSON).
+    public static let pqTraining = "pq_training"
 }

@@ -9,20 +9,30 @@ public enum VectorEncoding: String, Codable, Sendable, CaseIterable {
     /// A little-endian float32 scale, then `dimension` signed bytes; value = byte × scale:
     /// about a quarter of the bytes.
     case int8
+    /// Product quantization: one byte per subquantizer, the number of a centroid in that
+    /// subspace's codebook (table `pq_codebooks`, ``ProductQuantizer``): about a sixteenth of
+    /// the bytes with 4-value subvectors. Approximate: searches rank the decoded vectors.
+    case pq
 
-    /// Bytes of one stored row.
-    public func rowBytes(dimension: Int) -> Int {
+    /// Bytes of one stored row; nil for `pq`, whose rows hold one byte per subquantizer
+    /// (``VectorStore/rowBytes``).
+    public func rowBytes(dimension: Int) -> Int? {
         switch self {
         case .float32: return 4 * dimension
         case .float16: return 2 * dimension
         case .int8: return 4 + dimension
+        case .pq: return nil
         }
     }
 
-    /// Decodes one stored row into `out` (`dimension` values); false when `blob` has the wrong size.
+    /// Decodes one stored row into `out` (`dimension` values); false when `blob` has the wrong
+    /// size, and always for `pq` (decoded with the store's codebooks, ``ProductQuantizer``).
     package func decode(_ blob: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>, dimension: Int) -> Bool {
-        guard blob.count == rowBytes(dimension: dimension), let base = blob.baseAddress else { return dimension == 0 }
+        guard let bytes = rowBytes(dimension: dimension) else { return false }
+        guard blob.count == bytes, let base = blob.baseAddress else { return dimension == 0 }
         switch self {
+        case .pq:
+            return false
         case .float32:
             UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: 4 * dimension)
             return true
@@ -39,12 +49,15 @@ public enum VectorEncoding: String, Codable, Sendable, CaseIterable {
         return true
     }
 
-    /// Encodes the unit vector `unit` (`dimension` values) as one stored row.
+    /// Encodes the unit vector `unit` (`dimension` values) as one stored row (empty for `pq`,
+    /// which needs codebooks: ``ProductQuantizer``).
     package func encode(_ unit: UnsafePointer<Float>, dimension: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: rowBytes(dimension: dimension))
+        var out = [UInt8](repeating: 0, count: rowBytes(dimension: dimension) ?? 0)
         out.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             switch self {
+            case .pq:
+                return
             case .float32:
                 base.copyMemory(from: unit, byteCount: 4 * dimension)
             case .float16:

@@ -101,8 +101,7 @@ public enum VectorImport {
             var n = 0
             while try s.step() {
                 let blob = s.blob(2)
-                let d = store.dimension, e = store.encoding
-                guard row.withUnsafeMutableBufferPointer({ r in r.baseAddress.map { e.decode(blob, into: $0, dimension: d) } ?? false }) else {
+                guard row.withUnsafeMutableBufferPointer({ r in r.baseAddress.map { store.decodeRow(blob, into: $0) } ?? false }) else {
                     throw WordshiftError.notAStore(path: store.path, message: "vector row \(n) has \(blob.count) bytes")
                 }
                 // In double with the stored double norm: one rounding, within one ulp of the original.

@@ -145,8 +145,9 @@ public enum VectorSets {
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: d)
         var row = 0
-        func put(_ blob: UnsafeRawBufferPointer, norm: Double, what: String, encoding: VectorEncoding = .float32) throws {
-            guard row < words.count, let dst = index.units.baseAddress, encoding.decode(blob, into: dst + row * d, dimension: d) else {
+        func put(_ blob: UnsafeRawBufferPointer, norm: Double, what: String, fromStore: Bool = false) throws {
+            guard row < words.count, let dst = index.units.baseAddress,
+                  fromStore ? store.decodeRow(blob, into: dst + row * d) : VectorEncoding.float32.decode(blob, into: dst + row * d, dimension: d) else {
                 throw WordshiftError.notAStore(path: path, message: "vector set \(Quote.word(name)): \(what) is missing or has the wrong size")
             }
             index.norms[row] = Float(norm)
@@ -162,7 +163,7 @@ public enum VectorSets {
             var next = 0
             while next < storeRows.count, try s.step() {
                 guard s.int(0) == storeRows[next] else { continue }
-                try put(s.blob(2), norm: s.double(1), what: "store row \(storeRows[next])", encoding: store.encoding)
+                try put(s.blob(2), norm: s.double(1), what: "store row \(storeRows[next])", fromStore: true)
                 next += 1
             }
         }

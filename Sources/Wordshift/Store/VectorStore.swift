@@ -11,6 +11,8 @@ public final class VectorStore {
     public let count: Int
     /// How the store keeps its vectors (float32 unless it was quantized).
     public let encoding: VectorEncoding
+    /// The codebooks of a product-quantized store (`encoding` `pq`), nil otherwise.
+    public let productQuantizer: ProductQuantizer?
     let connection: SQLiteConnection
     private var lookupStatement: SQLiteStatement?
 
@@ -42,17 +44,19 @@ public final class VectorStore {
               let c = m[MetaKey.count].flatMap(Int.init) else {
             throw WordshiftError.notAStore(path: path, message: "meta table lacks dimension or count")
         }
-        // Claims of the meta table, checked before anything is sized from them: every value of
-        // every row takes at least one byte of the file, whatever the encoding.
-        guard c >= 0, let values = DeclaredSize.product(c, d), values <= (System.fileSize(path) ?? 0) else {
-            throw WordshiftError.notAStore(path: path, message: "meta declares \(c) words of dimension \(d), more than the file can hold")
-        }
         guard let e = VectorEncoding(rawValue: m[MetaKey.vectorEncoding] ?? VectorEncoding.float32.rawValue) else {
             throw WordshiftError.notAStore(path: path, message: "unknown vector encoding \(m[MetaKey.vectorEncoding] ?? "")")
+        }
+        // Claims of the meta table, checked before anything is sized from them: every value of
+        // every row takes at least one byte of the file (every code byte of a product-quantized row).
+        let perRow = e == .pq ? max(1, m[MetaKey.pqSubquantizers].flatMap(Int.init) ?? 1) : d
+        guard c >= 0, let bytes = DeclaredSize.product(c, perRow), bytes <= (System.fileSize(path) ?? 0) else {
+            throw WordshiftError.notAStore(path: path, message: "meta declares \(c) words of dimension \(d), more than the file can hold")
         }
         dimension = d
         count = c
         encoding = e
+        productQuantizer = e == .pq ? try ProductQuantizerStore.read(from: connection, path: path, meta: m, dimension: d) : nil
         try connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)")
     }
 
@@ -69,6 +73,16 @@ public final class VectorStore {
         try connection.execute("PRAGMA mmap_size=0; PRAGMA cache_size=\(Self.scanCacheSize)")
         defer { try? connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)") }
         return try body()
+    }
+
+    /// Bytes of one row of the `vectors` table.
+    public var rowBytes: Int { productQuantizer?.subquantizers ?? encoding.rowBytes(dimension: dimension) ?? 0 }
+
+    /// Decodes one row of the `vectors` table into `out` (`dimension` values, a unit vector);
+    /// false when the blob has the wrong size.
+    package func decodeRow(_ blob: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>) -> Bool {
+        if let productQuantizer { return productQuantizer.decode(blob, into: out) }
+        return encoding.decode(blob, into: out, dimension: dimension)
     }
 
     /// The stored vector of `word` (unit vector times its norm), or nil if it is absent.
@@ -89,9 +103,8 @@ public final class VectorStore {
         guard try s.step() else { return nil }
         let blob = s.blob(2)
         var unit = [Float](repeating: 0, count: dimension)
-        let d = dimension, e = encoding
-        guard unit.withUnsafeMutableBufferPointer({ u in u.baseAddress.map { e.decode(blob, into: $0, dimension: d) } ?? false }) else {
-            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(encoding.rowBytes(dimension: dimension))")
+        guard unit.withUnsafeMutableBufferPointer({ u in u.baseAddress.map { decodeRow(blob, into: $0) } ?? false }) else {
+            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(rowBytes)")
         }
         return (s.int(0), unit, Float(s.double(1)))
     }
@@ -125,14 +138,17 @@ public final class VectorStore {
         let (words, counts) = try loadWords()
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
+        let codes = productQuantizer.map { ProductCodes(quantizer: $0, count: words.count) }
         let row = try scanningUnmapped { () throws -> Int in
             let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
             var row = 0
             while try s.step() {
+                let blob = s.blob(2)
                 guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
-                      encoding.decode(s.blob(2), into: base + row * dimension, dimension: dimension) else {
+                      decodeRow(blob, into: base + row * dimension) else {
                     throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
                 }
+                codes?.set(row: row, blob)
                 index.norms[row] = Float(s.double(1))
                 row += 1
                 if row & 0xFFF == 0 { progress.update(Double(row)) }
@@ -143,6 +159,7 @@ public final class VectorStore {
             throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
         }
         progress.end()
+        if let codes { index.attach(productCodes: codes) }
         index.finishLoading()
         return index
     }

@@ -112,6 +112,7 @@ import Testing
             ["evaluate", "analogies", store, questions],
             ["evaluate", "similarity", store, pairs],
             ["evaluate", "misspellings", store, "--words", "10"],
+            ["evaluate", "recall", dir + "/q16.sqlite", "--reference", store, "--sample", "5", "-k", "3"],
             ["subword", "fit", dir + "/i.sqlite", "--epochs", "1"],
             ["subword", "train", "--corpus", corpus, "--vocab-size", "40", "--out", bpeStore],
             ["subword", "encode", bpeStore, corpus],

@@ -111,6 +111,40 @@ import Testing
         #expect(notStore.status != 0 && notStore.stderr.contains("not a Wordshift store"))
     }
 
+    /// `quantize --to pq` from the shell: a JSON summary, queries that say they are approximate
+    /// under --exact, and refusals that name the fix.
+    @Test func productQuantizeFromTheShell() throws {
+        let dir = TestData.scratchDirectory()
+        let src = try Scratch.file(ProductQuantizationTests.clusteredTable(), format: .word2vecText, name: "c.vec", dir: dir)
+        let store = dir + "/c.sqlite", pq = dir + "/pq.sqlite"
+        #expect(try wordshift(["import", src, "--out", store, "--quiet"]).status == 0)
+        let made = try wordshift(["quantize", store, "--to", "pq", "--subquantizers", "6", "--sample", "1000", "--iterations", "5",
+                                  "--threads", "2", "--out", pq, "--json", "--quiet"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let summary = try #require(try json(made.stdout) as? [String: Any])
+        #expect(summary["encoding"] as? String == "pq" && summary["subquantizers"] as? Int == 6)
+        let near = try wordshift(["nearest", pq, "w1", "-k", "3", "--exact"])
+        #expect(near.status == 0 && near.stderr.contains("product-quantized"), "\(near.stderr)")
+        // Evaluate and classify-as-features run on the decoded rows.
+        var pairs = "", questions = ": section\n", tsv = ""
+        for i in 0..<60 { pairs += "w\(i) w\(i + 30) \(i % 7)\n"; questions += "w\(i) w\(i + 1) w\(i + 30) w\(i + 31)\n" }
+        for i in 0..<120 { tsv += i % 2 == 0 ? "even\tw0 w30 w60 w\(2 * i)\n" : "odd\tw1 w31 w61 w\(2 * i + 1)\n" }
+        let similarity = try wordshift(["evaluate", "similarity", pq, Scratch.write(pairs, name: "p.txt", in: dir), "--json"])
+        #expect(similarity.status == 0, "\(similarity.stderr)")
+        let analogies = try wordshift(["evaluate", "analogies", pq, Scratch.write(questions, name: "q.txt", in: dir), "--json"])
+        #expect(analogies.status == 0, "\(analogies.stderr)")
+        let classify = try wordshift(["classify", "train", pq, "--train", Scratch.write(tsv, name: "l.tsv", in: dir), "--name", "parity",
+                                      "--epochs", "2", "--threads", "1", "--quiet"])
+        #expect(classify.status == 0, "\(classify.stderr)")
+        let bad = try wordshift(["quantize", store, "--to", "pq", "--subquantizers", "5", "--out", dir + "/bad.sqlite"])
+        #expect(bad.status != 0 && bad.stderr.contains("choose one of 1, 2, 3, 4, 6, 8, 12, 24"), "\(bad.stderr)")
+        let notPQ = try wordshift(["quantize", store, "--to", "int8", "--subquantizers", "6", "--out", dir + "/bad.sqlite"])
+        #expect(notPQ.status != 0 && notPQ.stderr.contains("--to pq only"), "\(notPQ.stderr)")
+        let again = try wordshift(["quantize", store, "--to", "pq", "--out", pq])
+        #expect(again.status != 0, "an existing --out is not replaced without --force")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
+    }
+
     @Test func trainThenAdaptFromTheTrainedStore() throws {
         let dir = TestData.scratchDirectory()
         var text = ""

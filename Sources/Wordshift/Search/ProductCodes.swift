@@ -1,0 +1,81 @@
+/// The product-quantization codes of an index loaded from a `pq` store, searched by asymmetric
+/// distance: the query stays float32, one lookup table per query holds its dot product with
+/// every centroid, and a row's score is the sum of its `subquantizers` table entries divided by
+/// the length of its reconstruction, i.e. the cosine with the decoded row. The ranking is the
+/// one of an exact search over the decoded rows (up to float rounding); against the original
+/// float32 vectors it is approximate.
+final class ProductCodes: @unchecked Sendable {
+    let quantizer: ProductQuantizer
+    let count: Int
+    /// `count × subquantizers` code bytes, row-major (written only while loading).
+    private let codes: UnsafeMutableBufferPointer<UInt8>
+    /// 1 / length of each row's reconstruction (0 for a zero reconstruction).
+    private let inverseNorms: UnsafeMutableBufferPointer<Float>
+
+    init(quantizer: ProductQuantizer, count: Int) {
+        self.quantizer = quantizer
+        self.count = count
+        codes = .allocate(capacity: max(1, count * quantizer.subquantizers))
+        codes.initialize(repeating: 0)
+        inverseNorms = .allocate(capacity: max(1, count))
+        inverseNorms.initialize(repeating: 0)
+    }
+
+    deinit {
+        codes.deallocate()
+        inverseNorms.deallocate()
+    }
+
+    /// Stores row `row`'s codes (the caller checked the blob's size).
+    func set(row: Int, _ blob: UnsafeRawBufferPointer) {
+        let m = quantizer.subquantizers
+        guard row < count, blob.count == m, let src = blob.baseAddress, let dst = codes.baseAddress else { return }
+        let row0 = dst + row * m
+        UnsafeMutableRawPointer(row0).copyMemory(from: src, byteCount: m)
+        let n = quantizer.reconstructedNorm(row0)
+        inverseNorms[row] = n > 0 && n.isFinite ? 1 / n : 0
+    }
+
+    /// The best `want` of rows 0..<limit for a unit query, split across threads over row ranges.
+    func nearest(unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
+        let m = quantizer.subquantizers, k = ProductQuantizer.centroids
+        var table = [Float](repeating: 0, count: m * k)
+        unitQuery.withUnsafeBufferPointer { q in
+            table.withUnsafeMutableBufferPointer { t in
+                guard let qBase = q.baseAddress, let tBase = t.baseAddress else { return }
+                quantizer.lookupTable(for: qBase, into: tBase)
+            }
+        }
+        let t = limit >= 20_000 ? max(1, threads) : 1
+        var partial = [TopK](repeating: TopK(k: want), count: t)
+        guard let codeBase = codes.baseAddress, let normBase = inverseNorms.baseAddress else { return TopK(k: want) }
+        let rows = SharedPointer(codeBase), inverse = SharedPointer(normBase)
+        table.withUnsafeBufferPointer { tb in
+            guard let tBase = tb.baseAddress else { return }
+            let lookup = SharedPointer(UnsafeMutablePointer(mutating: tBase))
+            partial.withUnsafeMutableBufferPointer { parts in
+                guard let partsBase = parts.baseAddress else { return }
+                let out = SharedPointer(partsBase)
+                Parallel.run(threads: t) { w in
+                    let lo = limit * w / t, hi = limit * (w + 1) / t
+                    var top = TopK(k: want)
+                    var threshold = top.threshold
+                    for r in lo..<hi {
+                        let c = rows.base + r * m
+                        var s: Float = 0
+                        for j in 0..<m { s += lookup.base[j &* k &+ Int(c[j])] }
+                        s *= inverse.base[r]
+                        if s > threshold || top.ids.count < want {
+                            top.offer(Int32(r), s)
+                            threshold = top.threshold
+                        }
+                    }
+                    out[w] = top
+                }
+            }
+        }
+        var top = TopK(k: want)
+        for p in partial { top.merge(p) }
+        return top
+    }
+}
