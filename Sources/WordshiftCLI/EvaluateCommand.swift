@@ -124,7 +124,7 @@ struct EvaluateRecall: ParsableCommand {
         let r = try NeighborRecall.run(index: evaluated, reference: exact, rows: rows, k: k, threads: threads)
         if output.json { try JSONOutput.print(r); return }
         print("\(r.queries) queries, k \(r.k), \(r.threads) thread(s): recall@\(r.k) \(Format.fixed(r.recall, 4))"
-            + (r.productQuantized ? " (product-quantized: approximate)" : ""))
+            + (r.productQuantized ? " (product-quantized: approximate)" : "") + "; mean cosine to the reference \(Format.fixed(r.meanCosine, 4))")
         print("  \(Format.fixed(r.secondsPerQuery * 1000, 3)) ms/query, reference exact \(Format.fixed(r.referenceSecondsPerQuery * 1000, 3)) ms/query")
     }
 }

@@ -24,7 +24,7 @@ struct QuantizeCommand: ParsableCommand {
             pq splits each unit vector into --subquantizers subvectors and stores, per subvector, the number (one
             byte) of its nearest centroid among 256 learned by k-means (k-means++ seeding, --iterations Lloyd
             iterations) on a seeded sample of --sample rows, on --threads threads. The default uses subvectors of
-            4 values (75 bytes per 300-d row instead of 1,200). Searches on a pq copy rank the decoded vectors
+            3 values (100 bytes per 300-d row instead of 1,200), else 4. Searches on a pq copy rank the decoded vectors
             (nearest by asymmetric distance): approximate with respect to the float32 original, even with --exact.
             An approximate-search index is not copied; build one on the copy with `wordshift index build`.
             """)
@@ -32,7 +32,7 @@ struct QuantizeCommand: ParsableCommand {
     @Argument(help: "Float32 store to read.") var store: String
     @Option(name: .long, help: "f16, int8 or pq.") var to: VectorEncoding
     @Option(name: .long, help: "Quantized store to write.") var out: String
-    @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 4).",
+    @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 3, else / 4).",
             transform: Flags.integer(1...)) var subquantizers: Int?
     @Option(name: .long, help: "pq: rows k-means learns from (a seeded sample; at least 256).",
             transform: Flags.integer(256...)) var sample = ProductQuantizer.TrainingOptions().sample
@@ -40,6 +40,8 @@ struct QuantizeCommand: ParsableCommand {
     var iterations = ProductQuantizer.TrainingOptions().iterations
     @Option(name: .long, help: "pq: seed of the sample and of k-means++.") var seed: UInt64 = ProductQuantizer.TrainingOptions().seed
     @Option(name: .long, help: "pq: worker threads (default: all cores).", transform: Flags.integer(1...)) var threads: Int?
+    @Flag(name: .long, inversion: .prefixedNo, help: "pq: optimized PQ (a variance-balancing rotation before quantizing).")
+    var opq = ProductQuantizer.TrainingOptions().optimized
     @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
     @OptionGroup var output: OutputOptions
 
@@ -52,11 +54,11 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         try OutputPath.check(out, force: force, inputs: [store])
         let training = ProductQuantizer.TrainingOptions(subquantizers: subquantizers, sample: sample, iterations: iterations, seed: seed,
-                                                        threads: Parallel.clampThreads(threads ?? Parallel.defaultThreads))
+                                                        threads: Parallel.clampThreads(threads ?? Parallel.defaultThreads), optimized: opq)
         let s = try StoreQuantizer.quantize(store, to: to, out: out, training: training,
                                             progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json { try JSONOutput.print(s); return }
-        let code = s.subquantizers.map { " (\($0) subquantizers × 256 centroids)" } ?? ""
+        let code = s.subquantizers.map { " (\(s.training?.optimized == true ? "optimized, " : "")\($0) subquantizers × 256 centroids)" } ?? ""
         print("wrote \(out): \(s.rows) vectors as \(s.encoding.rawValue)\(code), \(Format.fixed(Double(s.outBytes) / 1_048_576, 1)) MiB "
             + "(from \(Format.fixed(Double(s.sourceBytes) / 1_048_576, 1)) MiB) in \(Format.fixed(s.seconds, 1)) s")
         if s.droppedApproximateIndex {

@@ -15,6 +15,9 @@ public struct NeighborRecall: Codable, Sendable, Equatable {
     public var secondsPerQuery: Double
     /// Mean seconds per exact query on the reference.
     public var referenceSecondsPerQuery: Double
+    /// Mean cosine between each sampled word's vector in the two stores (1 for identical
+    /// vectors; the round-trip fidelity of a quantized copy).
+    public var meanCosine: Double
     /// Whether the evaluated store is product-quantized.
     public var productQuantized: Bool
 
@@ -42,8 +45,11 @@ public struct NeighborRecall: Codable, Sendable, Equatable {
         started = System.now()
         let found = own.map { index.nearest(to: index.unitVector($0), k: k, excluding: [$0], threads: t) }
         let seconds = System.now() - started
+        var cosines = 0.0
+        for (r, i) in zip(rows, own) { cosines += Double(VectorMath.dot(reference.unitVector(r), index.unitVector(i))) }
         return NeighborRecall(queries: rows.count, k: k, threads: t, recall: IndexCheck.recall(found: found, truth: truth),
                               secondsPerQuery: seconds / Double(rows.count), referenceSecondsPerQuery: referenceSeconds / Double(rows.count),
+                              meanCosine: cosines / Double(rows.count),
                               productQuantized: index.isProductQuantized)
     }
 }

@@ -26,14 +26,21 @@ final class ProductCodes: @unchecked Sendable {
         inverseNorms.deallocate()
     }
 
-    /// Stores row `row`'s codes (the caller checked the blob's size).
-    func set(row: Int, _ blob: UnsafeRawBufferPointer) {
+    /// Stores row `row`'s codes; false when the blob is not one code (`subquantizers` bytes).
+    func set(row: Int, _ blob: UnsafeRawBufferPointer) -> Bool {
         let m = quantizer.subquantizers
-        guard row < count, blob.count == m, let src = blob.baseAddress, let dst = codes.baseAddress else { return }
+        guard row < count, blob.count == m, let src = blob.baseAddress, let dst = codes.baseAddress else { return false }
         let row0 = dst + row * m
         UnsafeMutableRawPointer(row0).copyMemory(from: src, byteCount: m)
         let n = quantizer.reconstructedNorm(row0)
         inverseNorms[row] = n > 0 && n.isFinite ? 1 / n : 0
+        return true
+    }
+
+    /// Writes every row's decoded unit vector to `out` (`count × dimension` values).
+    func decodeAll(into out: UnsafeMutablePointer<Float>, threads: Int) {
+        guard let base = codes.baseAddress else { return }
+        quantizer.decodeAll(codes: base, count: count, into: out, threads: threads)
     }
 
     /// The best `want` of rows 0..<limit for a unit query, split across threads over row ranges.
@@ -61,10 +68,19 @@ final class ProductCodes: @unchecked Sendable {
                     var top = TopK(k: want)
                     var threshold = top.threshold
                     for r in lo..<hi {
-                        let c = rows.base + r * m
-                        var s: Float = 0
-                        for j in 0..<m { s += lookup.base[j &* k &+ Int(c[j])] }
-                        s *= inverse.base[r]
+                        // Four independent sums: the additions overlap instead of waiting on each other.
+                        let c = rows.base + r * m, table = lookup.base
+                        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                        var j = 0
+                        while j + 4 <= m {
+                            s0 += table[j &* k &+ Int(c[j])]
+                            s1 += table[(j &+ 1) &* k &+ Int(c[j &+ 1])]
+                            s2 += table[(j &+ 2) &* k &+ Int(c[j &+ 2])]
+                            s3 += table[(j &+ 3) &* k &+ Int(c[j &+ 3])]
+                            j &+= 4
+                        }
+                        while j < m { s0 += table[j &* k &+ Int(c[j])]; j &+= 1 }
+                        let s = ((s0 + s1) + (s2 + s3)) * inverse.base[r]
                         if s > threshold || top.ids.count < want {
                             top.offer(Int32(r), s)
                             threshold = top.threshold

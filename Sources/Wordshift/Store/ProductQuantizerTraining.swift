@@ -1,5 +1,6 @@
 /// Learning the codebooks of a ``ProductQuantizer``: k-means with k-means++ seeding, run
-/// independently in every subspace on the same seeded sample of rows.
+/// independently in every subspace on the same seeded sample of rows; for optimized PQ, after
+/// turning the sample onto its principal axes dealt out to balance the variance of the subspaces.
 extension ProductQuantizer {
     /// How codebooks are learned.
     public struct TrainingOptions: Sendable, Equatable, Codable {
@@ -14,10 +15,14 @@ extension ProductQuantizer {
         public var seed: UInt64
         /// Worker threads (subspaces are learned in parallel; rows are encoded in parallel).
         public var threads: Int
+        /// Optimized PQ: rotate onto the sample's principal axes, dealt out so that every
+        /// subspace holds about the same share of the variance, before quantizing.
+        public var optimized: Bool
 
-        /// Defaults: 100,000 sampled rows, 25 iterations, seed 1, every core.
+        /// Defaults: 100,000 sampled rows, 25 iterations, seed 1, every core, optimized.
         public init(subquantizers: Int? = nil, sample: Int = 100_000, iterations: Int = 25, seed: UInt64 = 1,
-                    threads: Int = Parallel.defaultThreads) {
+                    threads: Int = Parallel.defaultThreads, optimized: Bool = true) {
+            self.optimized = optimized
             self.subquantizers = subquantizers
             self.sample = sample
             self.iterations = iterations
@@ -55,13 +60,35 @@ extension ProductQuantizer {
             chosen.removeSubrange(n...)
             chosen.sort()
         }
-        var data = [Float](repeating: 0, count: n * dimension)
+        var rowsSample = [Float](repeating: 0, count: n * dimension)
         for (i, r) in chosen.enumerated() {
             let row = units + r * dimension
+            for j in 0..<dimension { rowsSample[i * dimension + j] = row[j] }
+        }
+        var rotation: [Float]?
+        if options.optimized {
+            let r = balancedPrincipalRotation(rowsSample, count: n, dimension: dimension, subquantizers: m, threads: options.threads)
+            var turned = [Float](repeating: 0, count: n * dimension)
+            rowsSample.withUnsafeBufferPointer { a in
+                r.withUnsafeBufferPointer { b in
+                    turned.withUnsafeMutableBufferPointer { c in
+                        guard let aBase = a.baseAddress, let bBase = b.baseAddress, let cBase = c.baseAddress else { return }
+                        // Y = X · Rᵀ: every sample row turned.
+                        MatrixProduct.multiplyTransposed(m: n, n: dimension, d: dimension, a: aBase, b: bBase, c: cBase, threads: options.threads)
+                    }
+                }
+            }
+            rowsSample = turned
+            rotation = r
+        }
+        // The sample, laid out subspace by subspace so that each k-means reads contiguous rows.
+        var data = [Float](repeating: 0, count: n * dimension)
+        for i in 0..<n {
             for s in 0..<m {
-                for j in 0..<sub { data[(s * n + i) * sub + j] = row[s * sub + j] }
+                for j in 0..<sub { data[(s * n + i) * sub + j] = rowsSample[i * dimension + s * sub + j] }
             }
         }
+        rowsSample = []
         var books = [Float](repeating: 0, count: dimension * k)
         let progress = ProgressReporter(handler)
         progress.begin("k-means", total: Double(m), unit: " subquantizers")
@@ -82,7 +109,44 @@ extension ProductQuantizer {
             }
         }
         progress.end()
-        return try ProductQuantizer(dimension: dimension, subquantizers: m, codebooks: books)
+        return try ProductQuantizer(dimension: dimension, subquantizers: m, codebooks: books, rotation: rotation)
+    }
+
+    /// The rotation of optimized PQ (parametric OPQ with variance-balanced allocation): the
+    /// eigenvectors of the sample's covariance, largest eigenvalue first, each given to the
+    /// subspace with the least variance so far that still has room. Rows of the result are the
+    /// new axes (`y = R·x`).
+    static func balancedPrincipalRotation(_ x: [Float], count n: Int, dimension d: Int, subquantizers m: Int, threads: Int) -> [Float] {
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { mean[j] += Double(x[i * d + j]) } }
+        for j in 0..<d { mean[j] /= Double(max(1, n)) }
+        // Centered sample, transposed (d × n), so that Xcᵀ·Xc is one product.
+        var centeredT = [Float](repeating: 0, count: d * n)
+        for i in 0..<n { for j in 0..<d { centeredT[j * n + i] = x[i * d + j] - Float(mean[j]) } }
+        var covariance = [Float](repeating: 0, count: d * d)
+        centeredT.withUnsafeBufferPointer { a in
+            covariance.withUnsafeMutableBufferPointer { c in
+                guard let aBase = a.baseAddress, let cBase = c.baseAddress else { return }
+                MatrixProduct.multiplyTransposed(m: d, n: d, d: n, a: aBase, b: aBase, c: cBase, threads: threads)
+            }
+        }
+        // Symmetrise in double (the product's two halves may differ in the last bit).
+        var sym = [Double](repeating: 0, count: d * d)
+        for i in 0..<d { for j in 0..<d { sym[i * d + j] = (Double(covariance[i * d + j]) + Double(covariance[j * d + i])) / Double(2 * max(1, n)) } }
+        let (values, vectors) = SymmetricEigen.decompose(sym, d)
+        let order = (0..<d).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        let sub = d / m
+        var variance = [Double](repeating: 0, count: m), filled = [Int](repeating: 0, count: m)
+        var r = [Float](repeating: 0, count: d * d)
+        for i in order {
+            var best = -1
+            for b in 0..<m where filled[b] < sub && (best < 0 || variance[b] < variance[best]) { best = b }
+            let row = best * sub + filled[best]
+            filled[best] += 1
+            variance[best] += max(0, values[i])
+            for j in 0..<d { r[row * d + j] = Float(vectors[j * d + i]) }
+        }
+        return r
     }
 
     /// Lloyd's k-means of `count` points of `sub` values at `x` into ``centroids`` centroids
@@ -121,19 +185,16 @@ extension ProductQuantizer {
         // Lloyd iterations over a transposed copy of the centroids (contiguous per value).
         var assignment = [Int32](repeating: -1, count: n)
         var transposed = [Float](repeating: 0, count: k * sub)
-        var scratch = [Float](repeating: 0, count: k)
         var sums = [Double](repeating: 0, count: k * sub)
         var sizes = [Int](repeating: 0, count: k)
         for _ in 0..<iterations {
             for c in 0..<k { for j in 0..<sub { transposed[j * k + c] = out[c * sub + j] } }
             var changed = false
             transposed.withUnsafeBufferPointer { t in
-                scratch.withUnsafeMutableBufferPointer { sc in
-                    guard let tBase = t.baseAddress, let scBase = sc.baseAddress else { return }
-                    for i in 0..<n {
-                        let a = Int32(nearestCentroid(x + i * sub, tBase, sub, scBase))
-                        if a != assignment[i] { assignment[i] = a; changed = true }
-                    }
+                guard let tBase = t.baseAddress else { return }
+                for i in 0..<n {
+                    let a = Int32(nearestCentroid(x + i * sub, tBase, sub))
+                    if a != assignment[i] { assignment[i] = a; changed = true }
                 }
             }
             if !changed { break }
@@ -156,25 +217,34 @@ extension ProductQuantizer {
     }
 
     /// The codes of `rows` unit vectors at `units` (`subquantizers` bytes per row, row-major),
-    /// encoded on `threads` threads. Reports an "encode" stage counted in vectors.
+    /// encoded on `threads` threads (for OPQ, rotated block by block with one matrix product).
+    /// Reports an "encode" stage counted in vectors.
     package func encodeAll(units: UnsafePointer<Float>, rows: Int, threads: Int, progress: ProgressReporter) -> [UInt8] {
         var codes = [UInt8](repeating: 0, count: rows * subquantizers)
         progress.begin("encode", total: Double(rows), unit: " vectors")
-        let d = dimension, m = subquantizers
-        let input = SharedPointer(UnsafeMutablePointer(mutating: units))
+        let d = dimension, m = subquantizers, block = 4096
+        let turned = UnsafeMutablePointer<Float>.allocate(capacity: rotation == nil ? 1 : block * d)
+        defer { turned.deallocate() }
         codes.withUnsafeMutableBufferPointer { c in
             guard let cBase = c.baseAddress else { return }
             let output = SharedPointer(cBase)
-            Parallel.forEachRange(count: rows, threads: threads) { range in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.centroids)
-                defer { scratch.deallocate() }
-                var done = 0
-                for r in range {
-                    encode(input.base + r * d, into: output.base + r * m, scratch: scratch)
-                    done += 1
-                    if done == 4096 { progress.advance(by: Double(done)); done = 0 }
+            var start = 0
+            while start < rows {
+                let count = min(block, rows - start), s0 = start
+                var input = SharedPointer(UnsafeMutablePointer(mutating: units + s0 * d))
+                if let rotation {
+                    rotation.withUnsafeBufferPointer { r in
+                        guard let rBase = r.baseAddress else { return }
+                        MatrixProduct.multiplyTransposed(m: count, n: d, d: d, a: units + s0 * d, b: rBase, c: turned, threads: threads)
+                    }
+                    input = SharedPointer(turned)
                 }
-                progress.advance(by: Double(done))
+                let rowsIn = input
+                Parallel.forEachRange(count: count, threads: threads) { range in
+                    for r in range { encodeRotated(rowsIn.base + r * d, into: output.base + (s0 + r) * m) }
+                }
+                start += count
+                progress.update(Double(start))
             }
         }
         progress.end()

@@ -68,4 +68,6 @@ public enum MetaKey {
     public static let pqSubquantizers = "pq_subquantizers"
     /// For a product-quantized store: how its codebooks were learned (``ProductQuantizer/TrainingOptions`` as JSON).
     public static let pqTraining = "pq_training"
+    /// For an optimized product-quantized store: how its rotation (table `pq_rotation`) was made (`balanced-pca`).
+    public static let pqRotation = "pq_rotation"
 }

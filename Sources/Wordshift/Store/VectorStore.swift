@@ -144,11 +144,11 @@ public final class VectorStore {
             var row = 0
             while try s.step() {
                 let blob = s.blob(2)
+                // Product-quantized rows are decoded all at once below.
                 guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
-                      decodeRow(blob, into: base + row * dimension) else {
+                      codes?.set(row: row, blob) ?? decodeRow(blob, into: base + row * dimension) else {
                     throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
                 }
-                codes?.set(row: row, blob)
                 index.norms[row] = Float(s.double(1))
                 row += 1
                 if row & 0xFFF == 0 { progress.update(Double(row)) }
@@ -158,8 +158,11 @@ public final class VectorStore {
         guard row == words.count else {
             throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
         }
+        if let codes {
+            codes.decodeAll(into: index.unitBase, threads: Parallel.defaultThreads)
+            index.attach(productCodes: codes)
+        }
         progress.end()
-        if let codes { index.attach(productCodes: codes) }
         index.finishLoading()
         return index
     }

@@ -23,13 +23,15 @@ struct FuzzRegressionTests {
         #expect(all.count >= 6, "found \(all.count) inputs under \(Self.root)")
     }
 
-    /// The store target reads what the format-3 readers read: float32, float16 and int8 rows and
+    /// The store target reads what the format-4 readers read: float32, float16, int8 and pq rows and
     /// an HNSW index (with a query through it). A store whose index is damaged must be refused
     /// through the target, which shows that the target loads the index.
     @Test("the store target loads quantized rows and the HNSW index", arguments: VectorEncoding.allCases)
     func storeTargetReachesTheIndex(_ encoding: VectorEncoding) throws {
         let dir = TestData.scratchDirectory("wordshift-fuzz-store")
-        let src = try Scratch.file(Scratch.table(40, 6, seed: 4), format: .word2vecText, dir: dir)
+        // Product quantization needs at least one row per centroid.
+        let rows = encoding == .pq ? ProductQuantizer.centroids + 44 : 40
+        let src = try Scratch.file(Scratch.table(rows, 6, seed: 4), format: .word2vecText, dir: dir)
         let plain = dir + "/plain.sqlite", path = dir + "/indexed.sqlite"
         _ = try VectorImport.importFile(src, to: plain)
         if encoding == .float32 {

@@ -29,15 +29,20 @@ struct ProductQuantizationTests {
 
     static let training = ProductQuantizer.TrainingOptions(subquantizers: 6, sample: 1000, iterations: 15, seed: 3, threads: 2)
 
-    @Test func pqCopyDecodesWithinBoundsAndNearestAgreesWithDecodedBruteForce() throws {
+    @Test(arguments: [true, false])
+    func pqCopyDecodesWithinBoundsAndNearestAgreesWithDecodedBruteForce(optimized: Bool) throws {
         let dir = TestData.scratchDirectory("wordshift-pq")
         let original = try Self.writeClusteredStore(in: dir)
         let out = dir + "/pq.sqlite"
-        let summary = try StoreQuantizer.quantize(original, to: .pq, out: out, training: Self.training)
+        var training = Self.training
+        training.optimized = optimized
+        let summary = try StoreQuantizer.quantize(original, to: .pq, out: out, training: training)
+        #expect(summary.training?.optimized == optimized)
         #expect(summary.encoding == .pq && summary.subquantizers == 6 && summary.rows == 1200)
         #expect(summary.training?.subquantizers == 6 && summary.droppedApproximateIndex == false)
         let store = try VectorStore(path: out)
         #expect(store.encoding == .pq && store.productQuantizer?.subquantizers == 6 && store.rowBytes == 6)
+        #expect((store.productQuantizer?.rotation != nil) == optimized && (store.meta[MetaKey.pqRotation] != nil) == optimized)
         #expect(try store.database.pragmaInt("user_version") == StoreSchema.productQuantizedVersion)
         #expect(StoreSchema.productQuantizedVersion > StoreSchema.quantizedVersion, "a version-3 reader must refuse it")
         let blob = try store.database.prepare("SELECT length(vector) FROM vectors WHERE id = 7")
@@ -86,7 +91,7 @@ struct ProductQuantizationTests {
         // Every query path decodes: lookup, analogy, similarity, export.
         let vectors = try WordVectors(path: out)
         let unit = try #require(try store.lookup("w3")).unit
-        #expect(zip(unit, decoded.unitVector(3)).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(zip(unit, decoded.unitVector(3)).allSatisfy { abs($0 - $1) < 1e-5 }, "one row decodes like the whole matrix")
         #expect(try vectors.analogy(a: "w0", b: "w1", c: "w2", k: 3).count == 3)
         #expect(abs(try vectors.similarity("w0", "w30") - VectorMath.dot(decoded.unitVector(0), decoded.unitVector(30))) < 1e-5)
         #expect(try VectorImport.export(store: store, to: dir + "/pq.vec", format: .word2vecText) == 1200)
@@ -108,6 +113,7 @@ struct ProductQuantizationTests {
         }
         let one = try train(threads: 1, seed: 3), two = try train(threads: 2, seed: 3)
         #expect(one == two)
+        #expect(one.rotation != nil, "optimized by default")
         #expect(try train(threads: 2, seed: 4) != one, "another seed gives other codebooks")
         // Encoding then decoding a training row gets back close to it (rows here are not unit).
         let row = Array(table.values[0..<24])
@@ -142,11 +148,34 @@ struct ProductQuantizationTests {
         // Fewer rows than centroids.
         try PlantedVectors.writeStore(at: dir + "/small.sqlite")
         refuses(ProductQuantizer.TrainingOptions(sample: 1000), "at least 256 vectors", store: dir + "/small.sqlite")
-        #expect(ProductQuantizer.defaultSubquantizers(dimension: 300) == 75)
+        #expect(ProductQuantizer.defaultSubquantizers(dimension: 300) == 100)
         #expect(ProductQuantizer.defaultSubquantizers(dimension: 100) == 25)
-        #expect(ProductQuantizer.defaultSubquantizers(dimension: 30) == 6)
+        #expect(ProductQuantizer.defaultSubquantizers(dimension: 50) == 10)
         #expect(ProductQuantizer.defaultSubquantizers(dimension: 37) == nil)
         #expect(throws: WordshiftError.self) { try ProductQuantizer(dimension: 24, subquantizers: 6, codebooks: [1, 2]) }
+    }
+
+    @Test func theRotationBalancesVarianceAndIsOrthogonal() throws {
+        // Variance concentrated on the first 4 axes: plain PQ would give it all to subspace 0.
+        var rng = SeededRandom(seed: 2)
+        let n = 2000, d = 16, m = 4
+        var x = [Float](repeating: 0, count: n * d)
+        for i in 0..<n { for j in 0..<d { x[i * d + j] = (rng.nextUnitFloat() - 0.5) * (j < 4 ? 10 : 0.5) } }
+        let r = ProductQuantizer.balancedPrincipalRotation(x, count: n, dimension: d, subquantizers: m, threads: 2)
+        try ProductQuantizer.checkRotation(r, dimension: d)
+        var perSubspace = [Double](repeating: 0, count: m)
+        for i in 0..<n {
+            for row in 0..<d {
+                var y: Float = 0
+                for j in 0..<d { y += r[row * d + j] * x[i * d + j] }
+                perSubspace[row / (d / m)] += Double(y * y)
+            }
+        }
+        let most = perSubspace.max() ?? 0, least = perSubspace.min() ?? 0
+        #expect(least > 0.5 * most, "variance per subspace \(perSubspace)")
+        var bad = r
+        bad[0] += 0.1
+        #expect(throws: WordshiftError.self) { try ProductQuantizer.checkRotation(bad, dimension: d) }
     }
 
     @Test func damagedCodesAndCodebooksAreErrors() throws {
@@ -174,6 +203,12 @@ struct ProductQuantizationTests {
         try damaged("DROP TABLE pq_codebooks", open: true)
         try damaged("UPDATE meta SET value = '5' WHERE key = 'pq_subquantizers'", open: true)
         try damaged("DELETE FROM meta WHERE key = 'pq_subquantizers'", open: true)
+        // A damaged rotation: truncated, not orthogonal, missing, of an unknown kind.
+        try damaged("UPDATE pq_rotation SET matrix = substr(matrix, 1, 50)", open: true)
+        try damaged("UPDATE pq_rotation SET matrix = zeroblob(length(matrix))", open: true)
+        try damaged("DELETE FROM pq_rotation", open: true)
+        try damaged("DROP TABLE pq_rotation", open: true)
+        try damaged("UPDATE meta SET value = 'random' WHERE key = 'pq_rotation'", open: true)
         // A reader older than the format refuses clearly (the same check a version-3 reader makes).
         try damaged("PRAGMA user_version = \(StoreSchema.formatVersion + 1)", open: true)
         do {
