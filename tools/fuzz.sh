@@ -107,7 +107,7 @@ make_seeds() {
         store)
             # Stores imported from toy-model.vec: plain, with BPE, with n-grams, with a classifier
             # head; with an HNSW index (float32, and on float16 and int8 copies); an int8 copy of a
-            # store whose head was adapted over a named vector set.
+            # store whose head was adapted over a named vector set; a product-quantized store.
             local w; w=$(wordshift_bin); local tmp; tmp=$(mktemp -d)
             "$w" import "$data/vectors/word2vec-text/toy-model.vec" --out "$tmp/plain.sqlite" --quiet
             head -c 50000 "$data/corpus/enwiki-2015-head.txt" >"$tmp/c.txt"
@@ -129,8 +129,17 @@ make_seeds() {
             "$w" classify adapt "$tmp/adapted.sqlite" --source "$tmp/train.tsv" --target-unlabeled "$tmp/target.txt" \
                 --name a --method embeddings --epochs 1 --word-ngrams 1 --buckets 16 --adapt-iter 1 --threads 1 --quiet >/dev/null
             "$w" quantize "$tmp/adapted.sqlite" --to int8 --out "$tmp/adapted-int8.sqlite" --quiet >/dev/null
+            # A product-quantized copy (format 4), when this wordshift has `quantize --to pq`: 300
+            # seeded random rows of dimension 4 (the codebooks need 256 rows), 2 subquantizers.
+            local stores="plain bpe ngrams head hnsw f16-hnsw int8-hnsw adapted-int8"
+            awk 'BEGIN { srand(7); print "300 4"; for (i = 0; i < 300; i++) { printf "w%d", i
+                         for (j = 0; j < 4; j++) printf " %.4f", rand() - 0.5; print "" } }' >"$tmp/pq.vec"
+            if "$w" import "$tmp/pq.vec" --out "$tmp/pq-source.sqlite" --quiet >/dev/null 2>&1 \
+                && "$w" quantize "$tmp/pq-source.sqlite" --to pq --subquantizers 2 --out "$tmp/pq.sqlite" --quiet >/dev/null 2>&1; then
+                stores="$stores pq"
+            fi
             mkdir -p "$out/seeds/store"
-            for f in plain bpe ngrams head hnsw f16-hnsw int8-hnsw adapted-int8; do
+            for f in $stores; do
                 # 1 KB pages (the stores use 16 KB): every seed fits in the 128 KB input limit whole.
                 if command -v sqlite3 >/dev/null; then sqlite3 "$tmp/$f.sqlite" "PRAGMA page_size=1024; VACUUM;"; fi
                 cp "$tmp/$f.sqlite" "$out/seeds/store/$f.sqlite"
