@@ -7,7 +7,11 @@ recall`, 1,000 words sampled with seed 1). The quantize and query times it recor
 meaningful when the script runs alone on the machine (a quiet window, `/work/team/cpu bench`).
 
   tools/bench_quantize.py --store S.sqlite --wordshift .build/release/wordshift --workdir DIR --out bench/ann/quantize.json \
-      [--encodings f16 int8 pq] [--pq-subquantizers 75 100] [--recall-threads 1 2]
+      [--encodings f16 int8 pq] [--pq-subquantizers 75 100] [--pq-plain] [--recall-threads 1 2] [--reuse]
+
+pq rows are optimized PQ (the default); --pq-plain adds plain-PQ rows (`--no-opq`, named ...-plain).
+--reuse takes an existing quantized-NAME.sqlite with its quantized-NAME.json summary from --workdir
+instead of quantizing again (their times then come from that earlier run).
 """
 import argparse, json, os, subprocess, sys, time
 
@@ -32,6 +36,8 @@ def main():
     ap.add_argument("--pq-seed", type=int, default=1)
     ap.add_argument("--recall-threads", nargs="*", type=int, default=[1, 2])
     ap.add_argument("--no-float32", action="store_true", help="skip evaluating the float32 store (already in another JSON)")
+    ap.add_argument("--pq-plain", action="store_true", help="also plain PQ (--no-opq)")
+    ap.add_argument("--reuse", action="store_true", help="reuse quantized stores (and summaries) already in --workdir")
     a = ap.parse_args()
     ws = a.wordshift
     sim_files = [os.path.join(a.eval_dir, f) for f in ("wordsim353.tsv", "MEN_dataset_natural_form_full")]
@@ -41,16 +47,26 @@ def main():
               "store": a.store, "stores": {}}
     stores = {} if a.no_float32 else {"float32": a.store}
     result["source_bytes"] = os.path.getsize(a.store)
+    variants = []
     for enc in a.encodings:
         for m in (a.pq_subquantizers if enc == "pq" else [None]):
-            name = enc if m is None else f"{enc}-m{m}"
+            for plain in ([False, True] if enc == "pq" and a.pq_plain else [False]):
+                variants.append((enc, m, plain))
+    for enc, m, plain in variants:
+            name = (enc if m is None else f"{enc}-m{m}") + ("-plain" if plain else "")
             out = os.path.join(a.workdir, f"quantized-{name}.sqlite")
+            summary = os.path.join(a.workdir, f"quantized-{name}.json")
+            if a.reuse and os.path.exists(out) and os.path.exists(summary):
+                stores[name] = out
+                result.setdefault("quantize", {})[name] = dict(json.load(open(summary)), reused=True)
+                continue
             cmd = [ws, "quantize", a.store, "--to", enc, "--out", out, "--force", "--json", "-q"]
             if enc == "pq":
-                cmd += ["--seed", str(a.pq_seed)] + ([] if m is None else ["--subquantizers", str(m)])
+                cmd += ["--seed", str(a.pq_seed)] + ([] if m is None else ["--subquantizers", str(m)]) + (["--no-opq"] if plain else [])
             started = time.time()
             q = run(cmd)
             q["wall_seconds"] = time.time() - started
+            open(summary, "w").write(json.dumps(q, indent=1) + "\n")
             stores[name] = out
             result.setdefault("quantize", {})[name] = q
             print(name, "quantized", round(q["wall_seconds"], 1), "s", file=sys.stderr)

@@ -174,7 +174,7 @@ public struct ProductQuantizer: Sendable, Equatable {
             var distance = SIMD8<Float>()
             for j in 0..<sub {
                 let t = SIMD8<Float>(repeating: x[j]) - raw.loadUnaligned(fromByteOffset: 4 * (j * k + block), as: SIMD8<Float>.self)
-                distance.addProduct(t, t)
+                distance += t * t  // not addProduct: without FMA in the target it becomes a libm call per lane
             }
             let better = distance .< bestDistance
             bestDistance.replace(with: distance, where: better)
