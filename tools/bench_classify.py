@@ -4,17 +4,11 @@ Wordshift on the same data in the same run. Text for fastText is prepared as the
 figures describe: lower-cased, punctuation split off. Usage:
   tools/bench_classify.py --store STORE [--data ../shared/data/reviews] [--wordshift .build-classify/release/wordshift]
 """
-import argparse, json, os, re, subprocess, tempfile, time
+import argparse, json, os, subprocess, tempfile, time
 
 import fasttext
 
-
-def prepare(src, dst):
-    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
-        for line in f:
-            label, _, text = line.rstrip("\n").partition("\t")
-            text = re.sub(r"([^\w\s])", r" \1 ", text.lower())
-            out.write("__label__%s %s\n" % (label, " ".join(text.split())))
+from bench_classify_cli import prepare  # fastText's input, made the same way in both scripts
 
 
 def fasttext_run(train, test, epoch, ngrams, threads):
