@@ -3,7 +3,7 @@
 /// subvector is replaced by the number (one byte) of its nearest centroid in that subspace's
 /// codebook of ``centroids`` entries. A 300-d row with 100 subquantizers becomes 100 bytes
 /// instead of 1,200. Decoding concatenates the chosen centroids; similarity to a query is a sum of
-/// `subquantizers` table lookups (``lookupTable(for:into:)``), without decoding the row.
+/// `subquantizers` table lookups (`lookupTable(for:into:)`), without decoding the row.
 ///
 /// Optimized product quantization (OPQ) first turns every vector by an orthogonal ``rotation``
 /// (principal axes of the training sample, dealt out so that every subspace gets a balanced
@@ -295,7 +295,7 @@ public struct ProductQuantizer: Sendable, Equatable {
         }
     }
 
-    /// ``lookupTable(for:into:)`` for a query already rotated.
+    /// `lookupTable(for:into:)` for a query already rotated.
     func lookupTableRotated(for query: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
         let sub = subdimension, k = Self.centroids
         transposed.withUnsafeBufferPointer { books in

@@ -10,8 +10,9 @@ public enum VectorEncoding: String, Codable, Sendable, CaseIterable {
     /// about a quarter of the bytes.
     case int8
     /// Product quantization: one byte per subquantizer, the number of a centroid in that
-    /// subspace's codebook (table `pq_codebooks`, ``ProductQuantizer``): about a sixteenth of
-    /// the bytes with 4-value subvectors. Approximate: searches rank the decoded vectors.
+    /// subspace's codebook (table `pq_codebooks`, ``ProductQuantizer``): a twelfth of
+    /// the float32 bytes with the default 3-value subvectors (a sixteenth with 4-value ones).
+    /// Approximate: searches rank the decoded vectors.
     case pq
 
     /// Bytes of one stored row; nil for `pq`, whose rows hold one byte per subquantizer
