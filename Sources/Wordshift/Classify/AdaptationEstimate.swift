@@ -16,6 +16,9 @@
 /// more than ``hurtDeviations`` standard deviations of the source-only score, measured over
 /// ``defaultReplicates`` head seeds — and the first candidate in the preference order that is not
 /// predicted to hurt is chosen (BENCHMARKS §5: the order comes from the RT polarity dev set).
+/// A candidate's own score is the mean over as many reverse heads (``Reverse/mean(of:)``): one
+/// reverse head's draw can fall several points below the others (BENCHMARKS §5), and a single
+/// low draw must not veto a method.
 public enum AdaptationEstimate {
     /// One reverse-validation score.
     public struct Reverse: Sendable, Equatable, Codable {
@@ -28,6 +31,33 @@ public enum AdaptationEstimate {
         public var targetShares: [Double]
         /// Target documents the reverse head learned from.
         public var documents: Int
+        /// Macro-F1 of each reverse head when this score is their mean (``mean(of:)``); nil for
+        /// one reverse head.
+        public var draws: [Double]?
+
+        /// One score; `draws` only for a mean of several.
+        public init(macroF1: Double, accuracy: Double, targetShares: [Double], documents: Int, draws: [Double]? = nil) {
+            self.macroF1 = macroF1
+            self.accuracy = accuracy
+            self.targetShares = targetShares
+            self.documents = documents
+            self.draws = draws
+        }
+
+        /// The mean of several scores of one head (reverse heads and target samples drawn with
+        /// different seeds): macro-F1, accuracy and label shares averaged, every macro-F1 kept in
+        /// `draws`. One score is returned as it is; none gives a zero score.
+        public static func mean(of scores: [Reverse]) -> Reverse {
+            guard scores.count > 1, let first = scores.first else {
+                return scores.first ?? Reverse(macroF1: 0, accuracy: 0, targetShares: [], documents: 0)
+            }
+            let n = Double(scores.count)
+            let shares = first.targetShares.indices.map { i in
+                scores.reduce(0) { $0 + (i < $1.targetShares.count ? $1.targetShares[i] : 0) } / n
+            }
+            return Reverse(macroF1: scores.reduce(0) { $0 + $1.macroF1 } / n, accuracy: scores.reduce(0) { $0 + $1.accuracy } / n,
+                           targetShares: shares, documents: first.documents, draws: scores.map(\.macroF1))
+        }
     }
 
     /// Most target documents a reverse head learns from (a seeded sample of the target text
@@ -106,6 +136,8 @@ public enum AdaptationEstimate {
             /// Below the source-only mean by more than `margin` (or a head that gave every
             /// target document one label): never chosen.
             public var predictedToHurt: Bool
+            /// The reverse heads' macro-F1 scores when `macroF1` is their mean (nil for one).
+            public var draws: [Double]?
         }
         /// The chosen method (`.sourceOnly` when every candidate is predicted to hurt).
         public var choice: AdaptationMethod
@@ -125,8 +157,12 @@ public enum AdaptationEstimate {
         /// One line for notes and the CLI.
         public var summary: String {
             let so = "source-only \(Format.percent(sourceOnlyMean)) ± \(Format.percent(noise)) over \(sourceOnlyScores.count) head seeds"
-            let v = verdicts.map { "\($0.method.title) \(Format.percent($0.macroF1)) (\($0.difference >= 0 ? "+" : "")\(Format.fixed($0.difference * 100, 1)))"
-                + ($0.predictedToHurt ? " predicted to hurt" : "") }
+            let v = verdicts.map { v in
+                let spread = v.draws.flatMap { d in d.min().flatMap { lo in d.max().map { hi in
+                    " mean of \(d.count) reverse heads, \(Format.percent(lo))–\(Format.percent(hi))" } } } ?? ""
+                return "\(v.method.title) \(Format.percent(v.macroF1)) (\(v.difference >= 0 ? "+" : "")\(Format.fixed(v.difference * 100, 1))\(spread))"
+                    + (v.predictedToHurt ? " predicted to hurt" : "")
+            }
             return "auto: chose \(choice.title) — first in preference order not predicted to hurt; reverse-validation macro-F1 "
                 + so + ", margin \(Format.fixed(margin * 100, 1)) points; " + v.joined(separator: ", ") + " (no target label read)"
         }
@@ -138,7 +174,9 @@ public enum AdaptationEstimate {
     /// its macro-F1 is below the source-only mean by more than `deviations · sd · √(1 + 1/n)`, or
     /// when its head gave every target document one label (score 0); the first candidate not
     /// predicted to hurt is chosen, otherwise source-only. Without source-only scores every
-    /// candidate counts as predicted to hurt.
+    /// candidate counts as predicted to hurt. A candidate's score may be a mean over several
+    /// reverse heads (``Reverse/mean(of:)``, as `DomainAdapter` scores them); the margin stays
+    /// that of one draw, so averaging only makes a veto less likely to come from one low draw.
     public static func decide(candidates: [(AdaptationMethod, Reverse)], sourceOnly: [Reverse],
                               deviations: Double = hurtDeviations) -> Decision {
         let scores = sourceOnly.map(\.macroF1)
@@ -149,7 +187,7 @@ public enum AdaptationEstimate {
         var verdicts: [Decision.Verdict] = []
         for (m, r) in candidates where m != .sourceOnly && m != .auto && !verdicts.contains(where: { $0.method == m }) {
             let hurts = scores.isEmpty || r.macroF1 <= 0 || r.macroF1 < mean - margin
-            verdicts.append(Decision.Verdict(method: m, macroF1: r.macroF1, difference: r.macroF1 - mean, predictedToHurt: hurts))
+            verdicts.append(Decision.Verdict(method: m, macroF1: r.macroF1, difference: r.macroF1 - mean, predictedToHurt: hurts, draws: r.draws))
         }
         let choice = verdicts.first { !$0.predictedToHurt }?.method ?? .sourceOnly
         return Decision(choice: choice, sourceOnlyScores: scores, sourceOnlyMean: mean, noise: sd, margin: margin, verdicts: verdicts)

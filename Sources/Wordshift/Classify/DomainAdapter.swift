@@ -78,7 +78,8 @@ public struct DomainAdapter: Sendable {
         public var autoCandidates: [AdaptationMethod] = [.embeddings, .embeddingsSelfTrain, .selfTrain]
         /// Source-only heads (head seeds, the run's own first) whose reverse-validation scores give
         /// `.auto` the source-only mean and its noise (at least 1; 1 gives no noise estimate, so any
-        /// candidate below source-only counts as hurting).
+        /// candidate below source-only counts as hurting). Every other method's head is scored by
+        /// as many reverse heads, and their mean is its score.
         public var autoReplicates = AdaptationEstimate.defaultReplicates
         /// Score the head of a single method by reverse validation too (a note; one more head).
         public var reverseValidation = true
@@ -247,7 +248,7 @@ public struct DomainAdapter: Sendable {
             for m in [AdaptationMethod.sourceOnly] + options.autoCandidates where m != .auto && !(m == .coral && options.hidden > 0) {
                 if candidates.contains(where: { $0.method == m }) { continue }
                 let r = try train(method: m, base: base, source: source, target: target, adapted: adapted)
-                candidates.append(Candidate(method: m, result: r, estimate: try reverseValidation(r.head, base: base, source: source, target: target)))
+                candidates.append(Candidate(method: m, result: r, estimate: try estimate(r.head, method: m, base: base, source: source, target: target)))
             }
             guard let own = candidates.first(where: { $0.method == .sourceOnly }) else {
                 throw WordshiftError.invalidArgument("internal: no source-only candidate")
@@ -268,7 +269,7 @@ public struct DomainAdapter: Sendable {
         } else {
             result = try train(method: method, base: base, source: source, target: target, adapted: adapted)
             if options.reverseValidation {
-                let e = try reverseValidation(result.head, base: base, source: source, target: target)
+                let e = try estimate(result.head, method: method, base: base, source: source, target: target)
                 result.notes.append("reverse validation of \(method.title): " + Self.describe(e))
                 result.estimates = [AdaptationEstimate.Scored(method: method, reverse: e)]
             }
@@ -294,6 +295,35 @@ public struct DomainAdapter: Sendable {
     static func describe(_ e: AdaptationEstimate.Reverse) -> String {
         "macro-F1 \(Format.percent(e.macroF1)), accuracy \(Format.percent(e.accuracy)) on the source data; "
             + "target labeled " + e.targetShares.map { Format.percent($0) }.joined(separator: " / ") + " (\(e.documents) documents)"
+            + (e.draws.map { d in "; mean of \(d.count) reverse heads: " + d.map { Format.percent($0) }.joined(separator: ", ") } ?? "")
+    }
+
+    /// The score a method's head gets for `.auto` and the notes: source-only's is the run's own
+    /// replicate (one reverse head, seeded with the run's seed, like every other replicate);
+    /// any other method's is the mean over `autoReplicates` reverse heads and target samples
+    /// (``reverseValidationMean(_:base:source:target:)``).
+    private func estimate(_ head: ClassifierHead, method: AdaptationMethod, base: EmbeddingIndex, source: LabeledDataset,
+                          target: [String]) throws -> AdaptationEstimate.Reverse {
+        method == .sourceOnly ? try reverseValidation(head, base: base, source: source, target: target)
+            : try reverseValidationMean(head, base: base, source: source, target: target)
+    }
+
+    /// Reverse validation of `head` averaged over `autoReplicates` reverse heads, each with its
+    /// own target sample and seed (``AdaptationEstimate/replicateSeed(_:_:)``; the first is the
+    /// run's seed, so its draw is ``reverseValidation(_:base:source:target:seed:)``'s). One
+    /// reverse head's score moves by several points from seed to seed; the mean moves less.
+    public func reverseValidationMean(_ head: ClassifierHead, base: EmbeddingIndex, source: LabeledDataset,
+                                      target: [String]) throws -> AdaptationEstimate.Reverse {
+        let log = ProgressReporter(progress).log
+        var draws: [AdaptationEstimate.Reverse] = []
+        for r in 0..<max(1, options.autoReplicates) {
+            let e = try reverseValidation(head, base: base, source: source, target: target, seed: AdaptationEstimate.replicateSeed(options.seed, r))
+            if options.autoReplicates > 1 {
+                log("reverse validation \(r + 1)/\(options.autoReplicates): macro-F1 \(Format.percent(e.macroF1))")
+            }
+            draws.append(e)
+        }
+        return AdaptationEstimate.Reverse.mean(of: draws)
     }
 
     /// Reverse validation of `head` as this adapter scores every method: a sample of the target

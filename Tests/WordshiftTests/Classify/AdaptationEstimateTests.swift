@@ -34,6 +34,14 @@ import Testing
         #expect(d.choice == .sourceOnly && d.verdicts.map(\.method) == [.coral])
         #expect(AdaptationEstimate.decide(candidates: [], sourceOnly: so).choice == .sourceOnly)
         #expect(d.summary.hasPrefix("auto: chose source-only — first in preference order not predicted to hurt"))
+        // A candidate scored by several reverse heads: their mean, every draw kept and shown.
+        let m = AdaptationEstimate.Reverse.mean(of: [AdaptationEstimate.Reverse(macroF1: 0.84, accuracy: 0.8, targetShares: [0.4, 0.6], documents: 10),
+                                                     AdaptationEstimate.Reverse(macroF1: 0.74, accuracy: 0.7, targetShares: [0.6, 0.4], documents: 10)])
+        #expect(abs(m.macroF1 - 0.79) < 1e-12 && abs(m.accuracy - 0.75) < 1e-12 && m.targetShares == [0.5, 0.5] && m.draws == [0.84, 0.74])
+        #expect(AdaptationEstimate.Reverse.mean(of: [r(0.8)]) == r(0.8) && AdaptationEstimate.Reverse.mean(of: []).macroF1 == 0)
+        d = AdaptationEstimate.decide(candidates: [(.embeddingsSelfTrain, m)], sourceOnly: so)
+        #expect(d.verdicts.first?.draws == [0.84, 0.74] && d.choice == .embeddingsSelfTrain)
+        #expect(d.summary.contains("mean of 2 reverse heads, 74.0%–84.0%"))
         // Replicate seeds: 0 is the run's own, the others differ from it and from each other.
         let seeds = (0..<5).map { AdaptationEstimate.replicateSeed(3, $0) }
         #expect(seeds[0] == 3 && Set(seeds).count == 5)
@@ -91,6 +99,17 @@ import Testing
                                                  sourceOnly: d.sourceOnlyScores.map { AdaptationEstimate.Reverse(macroF1: $0, accuracy: 0, targetShares: [], documents: 0) })
         #expect(r.method == d.choice && d.choice == expected.choice && d.margin == expected.margin)
         #expect(r.method == .sourceOnly || d.verdicts.first { $0.method == r.method }?.predictedToHurt == false)
+        // Source-only's own score is one reverse head; every candidate's is the mean of 3 (the
+        // replicate count), the first of them the reverse head a single call with the run's seed gives.
+        #expect(r.estimates.first?.reverse.draws == nil)
+        for e in r.estimates.dropFirst() {
+            let draws = try #require(e.reverse.draws)
+            #expect(draws.count == 3 && abs(e.reverse.macroF1 - draws.reduce(0, +) / 3) < 1e-12)
+        }
+        if r.method != .sourceOnly, let mine = r.estimates.first(where: { $0.method == r.method }) {
+            let single = try DomainAdapter(options: o).reverseValidation(r.head, base: base, source: source, target: target.texts)
+            #expect(mine.reverse.draws?.first == single.macroF1)
+        }
         #expect(r.notes.contains(d.summary))
         #expect(r.provenance.settings["method"] == "auto" && r.provenance.settings["chosen_method"] == r.method.rawValue)
         #expect(r.provenance.settings["auto.replicates"] == "3" && r.provenance.settings["auto.candidates"] == "embeddings+self-train,coral")
