@@ -81,7 +81,8 @@ public struct DomainAdapter: Sendable {
         /// candidate below source-only counts as hurting). Every other method's head is scored by
         /// as many reverse heads, and their mean is its score.
         public var autoReplicates = AdaptationEstimate.defaultReplicates
-        /// Score the head of a single method by reverse validation too (a note; one more head).
+        /// Score the head of a single method by reverse validation too (a note; `autoReplicates`
+        /// more heads, one for source-only).
         public var reverseValidation = true
         /// Where the class prior of the student's pseudo-labels and decisions comes from: a
         /// balanced target (default; both label-free estimates failed the 75/25 test of
