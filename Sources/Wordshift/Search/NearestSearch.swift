@@ -27,34 +27,20 @@ extension EmbeddingIndex {
 
     /// The plain float32 scan over rows 0..<limit, split across threads.
     func scan(unitQuery: [Float], want: Int, limit: Int, threads: Int) -> TopK {
-        let t = limit >= 20_000 ? threads : 1
-        var partial = [TopK](repeating: TopK(k: want), count: t)
         let dim = dimension
-        unitQuery.withUnsafeBufferPointer { q in
-            guard let qBase = q.baseAddress else { return }
-            let qp = SharedPointer(UnsafeMutablePointer(mutating: qBase))
-            partial.withUnsafeMutableBufferPointer { parts in
-                guard let partsBase = parts.baseAddress else { return }
-                let out = SharedPointer(partsBase)
-                let rows = SharedPointer(unitBase)
-                Parallel.run(threads: t) { w in
-                    let lo = limit * w / t, hi = limit * (w + 1) / t
-                    var top = TopK(k: want)
-                    var threshold = top.threshold
-                    for r in lo..<hi {
-                        let s = VectorMath.dot(qp.base, rows.base + r * dim, dim)
-                        if s > threshold || top.ids.count < want {
-                            top.offer(Int32(r), s)
-                            threshold = top.threshold
-                        }
-                    }
-                    out[w] = top
-                }
-            }
+        return unitQuery.withUnsafeBufferPointer { q in
+            guard let qBase = q.baseAddress else { return TopK(k: want) }
+            let score = DotScore(query: SharedPointer(UnsafeMutablePointer(mutating: qBase)), rows: SharedPointer(unitBase), dimension: dim)
+            return TopK.best(ofRows: limit, want: want, threads: threads, score: score)
         }
-        var top = TopK(k: want)
-        for p in partial { top.merge(p) }
-        return top
+    }
+
+    /// A row's dot product with the query (both unit vectors: the cosine).
+    struct DotScore: RowScore {
+        let query: SharedPointer<Float>, rows: SharedPointer<Float>, dimension: Int
+        @inline(__always) func callAsFunction(_ row: Int) -> Float {
+            VectorMath.dot(query.base, rows.base + row * dimension, dimension)
+        }
     }
 
     /// Nearest neighbours of many queries at once (each row of `queries`, row-major,

@@ -53,45 +53,34 @@ final class ProductCodes: @unchecked Sendable {
                 quantizer.lookupTable(for: qBase, into: tBase)
             }
         }
-        let t = limit >= 20_000 ? max(1, threads) : 1
-        var partial = [TopK](repeating: TopK(k: want), count: t)
         guard let codeBase = codes.baseAddress, let normBase = inverseNorms.baseAddress else { return TopK(k: want) }
-        let rows = SharedPointer(codeBase), inverse = SharedPointer(normBase)
-        table.withUnsafeBufferPointer { tb in
-            guard let tBase = tb.baseAddress else { return }
-            let lookup = SharedPointer(UnsafeMutablePointer(mutating: tBase))
-            partial.withUnsafeMutableBufferPointer { parts in
-                guard let partsBase = parts.baseAddress else { return }
-                let out = SharedPointer(partsBase)
-                Parallel.run(threads: t) { w in
-                    let lo = limit * w / t, hi = limit * (w + 1) / t
-                    var top = TopK(k: want)
-                    var threshold = top.threshold
-                    for r in lo..<hi {
-                        // Four independent sums: the additions overlap instead of waiting on each other.
-                        let c = rows.base + r * m, table = lookup.base
-                        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-                        var j = 0
-                        while j + 4 <= m {
-                            s0 += table[j &* k &+ Int(c[j])]
-                            s1 += table[(j &+ 1) &* k &+ Int(c[j &+ 1])]
-                            s2 += table[(j &+ 2) &* k &+ Int(c[j &+ 2])]
-                            s3 += table[(j &+ 3) &* k &+ Int(c[j &+ 3])]
-                            j &+= 4
-                        }
-                        while j < m { s0 += table[j &* k &+ Int(c[j])]; j &+= 1 }
-                        let s = ((s0 + s1) + (s2 + s3)) * inverse.base[r]
-                        if s > threshold || top.ids.count < want {
-                            top.offer(Int32(r), s)
-                            threshold = top.threshold
-                        }
-                    }
-                    out[w] = top
-                }
-            }
+        return table.withUnsafeBufferPointer { tb in
+            guard let tBase = tb.baseAddress else { return TopK(k: want) }
+            let score = CodeScore(codes: SharedPointer(codeBase), inverseNorms: SharedPointer(normBase),
+                                  table: SharedPointer(UnsafeMutablePointer(mutating: tBase)), subquantizers: m)
+            return TopK.best(ofRows: limit, want: want, threads: threads, score: score)
         }
-        var top = TopK(k: want)
-        for p in partial { top.merge(p) }
-        return top
+    }
+
+    /// A row's asymmetric-distance score: the sum of its code's lookup-table entries over the
+    /// length of its reconstruction.
+    struct CodeScore: RowScore {
+        let codes: SharedPointer<UInt8>, inverseNorms: SharedPointer<Float>, table: SharedPointer<Float>, subquantizers: Int
+        @inline(__always) func callAsFunction(_ row: Int) -> Float {
+            let m = subquantizers, k = ProductQuantizer.centroids
+            let c = codes.base + row * m, table = table.base
+            // Four independent sums: the additions overlap instead of waiting on each other.
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            var j = 0
+            while j + 4 <= m {
+                s0 += table[j &* k &+ Int(c[j])]
+                s1 += table[(j &+ 1) &* k &+ Int(c[j &+ 1])]
+                s2 += table[(j &+ 2) &* k &+ Int(c[j &+ 2])]
+                s3 += table[(j &+ 3) &* k &+ Int(c[j &+ 3])]
+                j &+= 4
+            }
+            while j < m { s0 += table[j &* k &+ Int(c[j])]; j &+= 1 }
+            return ((s0 + s1) + (s2 + s3)) * inverseNorms.base[row]
+        }
     }
 }
