@@ -42,6 +42,8 @@ struct ClassifyAdapt: ParsableCommand {
         var estimates: [AdaptationEstimate.Scored]
         /// With `--method auto`: source-only mean and noise, each candidate's verdict, the choice.
         var decision: AdaptationEstimate.Decision?
+        /// The target class prior estimated from the unlabeled text (label-free).
+        var targetPrior: TargetPrior?
     }
 
     func run() throws {
@@ -92,7 +94,7 @@ struct ClassifyAdapt: ParsableCommand {
         let summary = Summary(name: name, version: version, method: result.method, labels: result.head.labels,
                               vectorSet: saved.vectorSet, vectorSetReused: reused != nil, seconds: System.now() - started,
                               tests: scores, provenance: result.provenance, notes: result.notes, estimates: result.estimates,
-                              decision: result.decision)
+                              decision: result.decision, targetPrior: result.targetPrior)
         if output.json { try JSONOutput.print(summary); return }
         print("head \(name) version \(version): \(result.method.title), labels \(result.head.labels.joined(separator: ",")), "
               + "in \(Format.duration(summary.seconds))")

@@ -57,7 +57,7 @@ struct AdapterOptions: ParsableArguments {
     var selfTrainPseudoOnly = false
     @Option(name: .long, help: "Weight of the reversed domain gradient of the adversarial method (default \(d.adversarialWeight)).",
             transform: Flags.real(from: Float(0))) var adversarialWeight: Float?
-    @Option(name: .long, help: "Class prior of the embeddings+self-train pseudo-labels: balanced, em or mixture (default \(d.priorEstimate.rawValue); docs/adapt.md).")
+    @Option(name: .long, help: "Class prior of the pseudo-labels (embeddings + self-train, self-train): balanced, em, mixture or confusion (default \(d.priorEstimate.rawValue); docs/adapt.md).")
     var prior: LabelPrior.Estimator?
     @Option(name: .long, help: "CORAL ridge relative to the mean feature variance (default \(d.coralLambda)).",
             transform: Flags.real(from: 0.0)) var coralLambda: Double?

@@ -99,8 +99,12 @@ public struct AdaptationComparison: Sendable {
             adapted = try adapter(.embeddingsSelfTrain).buildVectors(base: base, source: data.source, target: data.target)
         }
         var results: [AdaptationMethod: AdaptedClassifier] = [:]
+        // One label-free prior estimate serves every row.
+        let prior = try adapter(.sourceOnly).estimatePrior(base: base, source: data.source, target: data.target)
+        report.notes.append(prior.summary)
+        report.targetPrior = prior
         try add("source-only", .baseline, method: .sourceOnly, labels: 0) {
-            let r = try adapter(.sourceOnly).adapt(base: base, source: data.source, target: data.target)
+            let r = try adapter(.sourceOnly).adapt(base: base, source: data.source, target: data.target, prior: prior)
             results[.sourceOnly] = r
             report.notes += r.notes.map { "source-only: " + $0 }
             return r.head
@@ -108,7 +112,7 @@ public struct AdaptationComparison: Sendable {
         let methods = options.methods.filter { $0 != .sourceOnly && $0 != .auto }
         for method in methods {
             try add(method.title, .method, method: method, labels: 0) {
-                let r = try adapter(method).adapt(base: base, source: data.source, target: data.target, vectors: adapted)
+                let r = try adapter(method).adapt(base: base, source: data.source, target: data.target, vectors: adapted, prior: prior)
                 report.notes += r.notes.map { "\(method.title): " + $0 }
                 results[method] = r
                 return r.head
@@ -140,7 +144,8 @@ public struct AdaptationComparison: Sendable {
             order.shuffle(using: &rng)
             let startMethod = options.fewShotMethod == .auto ? choice : options.fewShotMethod
             if results[startMethod] == nil {
-                results[startMethod] = try adapter(startMethod).adapt(base: base, source: data.source, target: data.target, vectors: adapted)
+                results[startMethod] = try adapter(startMethod).adapt(base: base, source: data.source, target: data.target, vectors: adapted,
+                                                                      prior: prior)
             }
             guard let start = results[startMethod] else { throw WordshiftError.invalidArgument("internal: no few-shot start head") }
             for k in options.shots {

@@ -57,6 +57,8 @@ public struct AdaptationReport: Codable, Sendable {
     public var notes: [String]
     /// How the `auto` row was chosen (label-free), when it was.
     public var autoDecision: AdaptationEstimate.Decision? = nil
+    /// The target class prior estimated from the unlabeled text (label-free), when it was.
+    public var targetPrior: TargetPrior? = nil
 
     /// Fills `gapClosed` from the `source-only` row and the best `upper-bound` row per test.
     mutating func computeGaps() {

@@ -227,14 +227,15 @@ public enum EmbeddingAdaptation {
 
     /// Iterated self-training: each round pseudo-labels the most confident share of `target`
     /// with the current head (class-balanced) and trains a new head with `config` over `index`
-    /// on them (plus the source data with `withSource`). Returns the last head.
+    /// on them (plus the source data with `withSource`); with `prior` (the head's label order)
+    /// each class's share of a round follows it instead of being equal. Returns the last head.
     public static func selfTrain(start: ClassifierHead, index: EmbeddingIndex, source: LabeledDataset, target: [String],
-                                 config: ClassifierConfig, fractions: [Double], withSource: Bool,
+                                 config: ClassifierConfig, fractions: [Double], withSource: Bool, prior: [Double]? = nil,
                                  progress: ProgressHandler? = nil) throws -> ClassifierHead {
         let log = ProgressReporter(progress).log
         var head = start
         for (round, fraction) in fractions.enumerated() {
-            let pseudo = DomainAdaptation.confident(head, texts: target, fraction: fraction, threads: config.threads)
+            let pseudo = DomainAdaptation.confident(head, texts: target, fraction: fraction, threads: config.threads, prior: prior)
             if withSource {
                 var extra = Classifier.Extra()
                 extra.labeled = pseudo

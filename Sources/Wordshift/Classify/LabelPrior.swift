@@ -23,6 +23,9 @@ public enum LabelPrior {
         /// summed standardised margin (`mixtureShare`; two classes only, else balanced). Reads the
         /// shape of the margin distribution, not the teachers' calibration.
         case mixture
+        /// Confusion-corrected prediction shares of a source head (``TargetPrior``, black-box
+        /// shift estimation): reads only the head's decisions and its held-out error rates.
+        case confusion
     }
 
     /// Most EM iterations; the loop stops earlier once no prior moves by more than `tolerance`.
@@ -72,6 +75,29 @@ public enum LabelPrior {
             if moved <= tolerance { break }
         }
         return prior
+    }
+
+    /// The prior π that solves `confusion`·π = `predictedShares` (``TargetPrior``): `confusion[p][g]`
+    /// is P(predicted p | true g), `predictedShares[p]` the share of target documents predicted p.
+    /// Negative solutions are clipped to 0 and the result renormalised; a singular confusion
+    /// matrix (a head no better than chance) gives the predicted shares themselves.
+    public static func confusionCorrected(predictedShares q: [Double], confusion: [[Double]]) -> [Double] {
+        let L = q.count
+        guard L >= 1, confusion.count == L, confusion.allSatisfy({ $0.count == L }) else { return normalised(q) }
+        // Gaussian elimination with partial pivoting on [C | q].
+        var a = (0..<L).map { r in confusion[r] + [q[r]] }
+        for col in 0..<L {
+            var pivot = col
+            for r in col..<L where abs(a[r][col]) > abs(a[pivot][col]) { pivot = r }
+            guard abs(a[pivot][col]) > 1e-9, a[pivot][col].isFinite else { return normalised(q) }
+            a.swapAt(col, pivot)
+            for r in 0..<L where r != col {
+                let f = a[r][col] / a[col][col]
+                if f != 0 { for k in col...L { a[r][k] -= f * a[col][k] } }
+            }
+        }
+        let solution = (0..<L).map { a[$0][L] / a[$0][$0] }
+        return normalised(solution.map { $0.isFinite ? max(0, $0) : 0 })
     }
 
     /// Posteriors moved from prior `from` to prior `to` (rows of `classes`):

@@ -172,4 +172,53 @@ import Testing
         let balanced = try EmbeddingAdaptation.ensemblePseudoLabels(scorers: [scorer], labels: head.labels, target: target.texts, fraction: 1)
         #expect(!balanced.estimated && balanced.prior == [0.5, 0.5] && balanced.mixturePrior == mixture)
     }
+
+    /// Confusion correction inverts q = C·π exactly, for two and three classes; a chance-level
+    /// head (singular C) gives the shares back, and a negative solution is clipped.
+    @Test func confusionCorrectionInvertsTheConfusionRates() {
+        let c2 = [[0.9, 0.2], [0.1, 0.8]]          // C[predicted][true]
+        let q2 = [0.9 * 0.3 + 0.2 * 0.7, 0.1 * 0.3 + 0.8 * 0.7]
+        let p2 = LabelPrior.confusionCorrected(predictedShares: q2, confusion: c2)
+        #expect(abs(p2[0] - 0.3) < 1e-9 && abs(p2[1] - 0.7) < 1e-9, "\(p2)")
+        let c3 = [[0.8, 0.1, 0.0], [0.15, 0.7, 0.2], [0.05, 0.2, 0.8]], truth = [0.6, 0.3, 0.1]
+        let q3 = (0..<3).map { r in (0..<3).reduce(0.0) { $0 + c3[r][$1] * truth[$1] } }
+        let p3 = LabelPrior.confusionCorrected(predictedShares: q3, confusion: c3)
+        #expect(zip(p3, truth).allSatisfy { abs($0 - $1) < 1e-9 }, "\(p3)")
+        #expect(LabelPrior.confusionCorrected(predictedShares: [0.6, 0.4], confusion: [[0.5, 0.5], [0.5, 0.5]]) == [0.6, 0.4])
+        // Shares beyond what the error rates allow (more predicted positives than even an all-positive target gives).
+        #expect(LabelPrior.confusionCorrected(predictedShares: [0.05, 0.95], confusion: c2) == [0, 1])
+        #expect(LabelPrior.confusionCorrected(predictedShares: [0.5, 0.5], confusion: [[1]]) == [0.5, 0.5])
+    }
+
+    /// The confusion-corrected estimate on a 75/25 toy target lands near the truth, and is
+    /// exactly what its own shares and confusion rates give.
+    @Test func targetPriorFollowsAnImbalancedTarget() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let all = ClassifyFixtures.toyData(800, seed: 23)
+        let target = all.subset((0..<all.count).filter { all.labelIDs[$0] == 1 || $0 % 3 == 0 })
+        let truth = Double(target.labelCounts[1]) / Double(target.count)
+        let estimate = try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: target.texts, index: index,
+                                                config: ClassifyFixtures.config(index, threads: 1))
+        #expect(estimate.labels == ["neg", "pos"] && estimate.targetDocuments == target.count && estimate.heldOut == 80)
+        #expect(abs(estimate.prior[1] - truth) < 0.05, "estimated \(estimate.prior), true \(truth)")
+        #expect(estimate.prior == LabelPrior.confusionCorrected(predictedShares: estimate.predictedShares, confusion: estimate.confusion))
+        #expect(estimate.confusion.allSatisfy { $0.count == 2 } && abs(estimate.confusion[0][0] + estimate.confusion[1][0] - 1) < 1e-9)
+        #expect(estimate.summary.contains("held-out source documents"))
+        #expect(throws: WordshiftError.self) {
+            try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: [], index: index, config: ClassifyFixtures.config(index))
+        }
+    }
+
+    /// Self-training rounds with a prior give each class its share of the round, not an equal one.
+    @Test func confidentPredictionsFollowAGivenPrior() throws {
+        let dir = TestData.scratchDirectory()
+        let index = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let head = try Classifier.train(index: index, train: ClassifyFixtures.toyData(400), config: ClassifyFixtures.config(index, threads: 1)).head
+        let texts = ClassifyFixtures.toyData(400, seed: 41).texts
+        let equal = DomainAdaptation.confident(head, texts: texts, fraction: 0.5, threads: 1)
+        #expect(equal.labelCounts == [100, 100])
+        let skewed = DomainAdaptation.confident(head, texts: texts, fraction: 0.5, threads: 1, prior: [0.3, 0.7])
+        #expect(skewed.labelCounts == [60, 140], "\(skewed.labelCounts)")
+    }
 }
