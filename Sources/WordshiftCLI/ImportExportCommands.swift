@@ -12,7 +12,11 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a word2vec (text or binary), GloVe or fastText .vec file into a new store.",
-        discussion: "The format is detected from the content unless --format is given; .gz files are read transparently. The store appears only once complete.")
+        discussion: """
+            The format is detected from the content unless --format is given; .gz files are read transparently. The store appears only once complete.
+            --quantize f16|int8|pq writes the store quantized, as `wordshift quantize` would from a float32 import (a temporary
+            float32 store is written beside --out and removed); the pq options are those of `wordshift quantize`.
+            """)
 
     @Argument(help: "Vector file to read (`-` for standard input).") var file: String
     @Option(name: .long, help: "Store to create.") var out: String
@@ -22,19 +26,46 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "A header whose count disagrees with the content is an error, not a warning.") var strictHeader = false
     @Flag(name: .long, help: "Replace an existing store at --out.") var force = false
     @Option(name: .long, help: "Parsing threads (default: all cores).", transform: Flags.threads) var threads: Int?
+    @Option(name: .long, help: "Write the vectors as f16, int8 or pq (default: float32).") var quantize: VectorEncoding?
+    @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 3, else / 4).",
+            transform: Flags.integer(1...)) var subquantizers: Int?
+    @Option(name: .long, help: "pq: seed of the k-means sample and of k-means++.") var seed: UInt64 = ProductQuantizer.TrainingOptions().seed
+    @Flag(name: .long, inversion: .prefixedNo, help: "pq: optimized PQ (a variance-balancing rotation before quantizing).")
+    var opq = ProductQuantizer.TrainingOptions().optimized
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if quantize != .pq && (subquantizers != nil || seed != ProductQuantizer.TrainingOptions().seed || opq != ProductQuantizer.TrainingOptions().optimized) {
+            throw ValidationError("--subquantizers, --seed and --no-opq apply to --quantize pq only")
+        }
+    }
 
     func run() throws {
         try OutputPath.check(out, force: force, inputs: [file])
         let options = LoadOptions(format: format, limit: limit, utf8: utf8, strictHeader: strictHeader,
                                   threads: threads ?? Parallel.defaultThreads)
-        let summary = try VectorImport.importFile(file, to: out, options: options, progress: ProgressRenderer.handler(quiet: output.quiet))
+        let progress = ProgressRenderer.handler(quiet: output.quiet)
+        let summary: VectorImport.Summary
+        if let quantize {
+            var training = ProductQuantizer.TrainingOptions()
+            training.subquantizers = subquantizers
+            training.seed = seed
+            training.optimized = opq
+            training.threads = Parallel.clampThreads(threads ?? Parallel.defaultThreads)
+            summary = try VectorImport.importFile(file, to: out, quantize: quantize, training: training, options: options, progress: progress)
+        } else {
+            summary = try VectorImport.importFile(file, to: out, options: options, progress: progress)
+        }
         for w in summary.report.warnings { warn(w, quiet: output.quiet) }
         if output.json {
             try JSONOutput.print(summary)
         } else {
             let r = summary.report
-            print("imported \(r.rows) vectors of dimension \(r.dimension) (\(r.format.rawValue)) into \(out) in \(Format.fixed(summary.seconds, 2)) s")
+            let encoding = summary.quantized.map { q in
+                ", stored as \(q.encoding.rawValue)" + (q.subquantizers.map { " (\($0) subquantizers × 256 centroids)" } ?? "")
+                    + " in \(Format.fixed(Double(q.outBytes) / 1_048_576, 1)) MiB"
+            } ?? ""
+            print("imported \(r.rows) vectors of dimension \(r.dimension) (\(r.format.rawValue)) into \(out)\(encoding) in \(Format.fixed(summary.seconds, 2)) s")
         }
     }
 }

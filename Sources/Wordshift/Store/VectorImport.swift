@@ -12,6 +12,9 @@ public enum VectorImport {
         public var sourceSHA256: String
         /// Wall-clock seconds.
         public var seconds: Double
+        /// With ``importFile(_:to:quantize:training:options:progress:)``: how the vectors were
+        /// re-encoded (its `source` is the imported file); nil for a float32 import.
+        public var quantized: StoreQuantizer.Summary? = nil
     }
 
     /// Reads `file` (any supported format, detected unless `options.format` says; "-" reads

@@ -143,6 +143,19 @@ import Testing
         let again = try wordshift(["quantize", store, "--to", "pq", "--out", pq])
         #expect(again.status != 0, "an existing --out is not replaced without --force")
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
+        // The same at import: straight from the file to a pq store, and pq options refused without --quantize pq.
+        let imported = try wordshift(["import", src, "--out", dir + "/direct.sqlite", "--quantize", "pq", "--subquantizers", "6",
+                                      "--json", "--quiet"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let direct = try #require(try json(imported.stdout) as? [String: Any])
+        let quantized = try #require(direct["quantized"] as? [String: Any])
+        #expect(quantized["encoding"] as? String == "pq" && quantized["subquantizers"] as? Int == 6)
+        let info = try wordshift(["info", dir + "/direct.sqlite", "--json"])
+        #expect(info.status == 0 && info.stdout.contains("\"pq\""), "\(info.stdout)")
+        let stray = try wordshift(["import", src, "--out", dir + "/bad.sqlite", "--quantize", "int8", "--subquantizers", "6"])
+        #expect(stray.status != 0 && stray.stderr.contains("--quantize pq only"), "\(stray.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
+        #expect(Scratch.contents(dir).allSatisfy { !$0.contains("wordshift-tmp") }, "\(Scratch.contents(dir))")
     }
 
     @Test func trainThenAdaptFromTheTrainedStore() throws {

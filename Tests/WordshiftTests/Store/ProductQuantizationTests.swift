@@ -29,6 +29,37 @@ struct ProductQuantizationTests {
 
     static let training = ProductQuantizer.TrainingOptions(subquantizers: 6, sample: 1000, iterations: 15, seed: 3, threads: 2)
 
+    /// `import --quantize`: a vector file goes straight into a quantized store, byte for byte the
+    /// store that `quantize` writes from a float32 import, with no temporary file left; a refused
+    /// setting leaves neither the store nor the temporary float32 one.
+    @Test(arguments: [VectorEncoding.pq, .int8, .float16])
+    func importStraightIntoAQuantizedStore(encoding: VectorEncoding) throws {
+        let dir = TestData.scratchDirectory("wordshift-pq-import")
+        let file = try Scratch.file(Self.clusteredTable(), format: .word2vecText, name: "clustered.vec", dir: dir)
+        let direct = dir + "/direct.sqlite"
+        let summary = try VectorImport.importFile(file, to: direct, quantize: encoding, training: Self.training)
+        #expect(summary.store == direct && summary.report.rows == 1200)
+        let q = try #require(summary.quantized)
+        #expect(q.encoding == encoding && q.source == file && q.rows == 1200 && q.out == direct)
+        let float32 = try Self.writeClusteredStore(in: dir)
+        _ = try StoreQuantizer.quantize(float32, to: encoding, out: dir + "/twostep.sqlite", training: Self.training)
+        let a = try VectorStore(path: direct), b = try VectorStore(path: dir + "/twostep.sqlite")
+        #expect(a.encoding == encoding && a.count == b.count)
+        let ia = try a.loadIndex(), ib = try b.loadIndex()
+        #expect(ia.words == ib.words && (0..<ia.count).allSatisfy { Array(UnsafeBufferPointer(start: ia.unit($0), count: ia.dimension)) == Array(UnsafeBufferPointer(start: ib.unit($0), count: ib.dimension)) }, "same rows as quantize after import")
+        #expect(Scratch.contents(dir).allSatisfy { !$0.contains("wordshift-tmp") }, "\(Scratch.contents(dir))")
+        // Too many subquantizers for the dimension: refused, nothing left behind.
+        var bad = Self.training
+        bad.subquantizers = 7
+        if encoding == .pq {
+            #expect(throws: WordshiftError.self) { try VectorImport.importFile(file, to: dir + "/bad.sqlite", quantize: .pq, training: bad) }
+            #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
+            #expect(Scratch.contents(dir).allSatisfy { !$0.contains("wordshift-tmp") }, "\(Scratch.contents(dir))")
+        }
+        // float32 is a plain import.
+        #expect(try VectorImport.importFile(file, to: dir + "/f32.sqlite", quantize: .float32).quantized == nil)
+    }
+
     @Test(arguments: [true, false])
     func pqCopyDecodesWithinBoundsAndNearestAgreesWithDecodedBruteForce(optimized: Bool) throws {
         let dir = TestData.scratchDirectory("wordshift-pq")
