@@ -3,8 +3,8 @@
 public final class EmbeddingIndex: @unchecked Sendable {
     /// Words in row order.
     public let words: [String]
-    /// Corpus count of each word, where the store has counts.
-    public let counts: [Int?]
+    /// Corpus count of each word, where the store has counts (`counts[i]` is that of `words[i]`).
+    public let counts: WordCounts
     /// Vector length.
     public let dimension: Int
     /// Written only while loading: the int8 copy and every search read these, so nothing outside
@@ -13,11 +13,18 @@ public final class EmbeddingIndex: @unchecked Sendable {
     /// Start of `units` (allocated with at least one element, so never absent).
     package let unitBase: UnsafeMutablePointer<Float>
     package let norms: UnsafeMutableBufferPointer<Float>
-    /// Row of each word.
-    public private(set) var ids: [String: Int32] = [:]
-    /// The int8 first-pass copy for single queries, built on first use (large indexes only).
-    /// The int8 copy, built by the first query that needs it (under the lock, once).
-    private let quantizedRows = Locked<QuantizedRows?>(nil)
+    /// The row of each word, looked up by ``id(of:)`` (set while loading).
+    private var rows = WordRows(words: [])
+    /// Row of each word (of a word that occurs twice, its first row). Built on each access;
+    /// ``id(of:)`` looks one word up without building it.
+    public var ids: [String: Int32] {
+        var map = [String: Int32](minimumCapacity: words.count)
+        for (i, w) in words.enumerated() where map[w] == nil { map[w] = Int32(i) }
+        return map
+    }
+    /// The int8 first-pass copy for searches over large indexes, and how many such searches
+    /// ran before it existed (see `quantizedForRepeatedSearches`).
+    private let quantizedRows = Locked(QuantizedCopy())
     /// The codes of a product-quantized store, searched by asymmetric distance (set while loading).
     private(set) var productCodes: ProductCodes?
     /// Whether this index came from a product-quantized store: its rows are decoded codes and
@@ -27,25 +34,54 @@ public final class EmbeddingIndex: @unchecked Sendable {
 
     func attach(productCodes codes: ProductCodes) { productCodes = codes }
 
-    /// Indexes at least this large answer single queries through `QuantizedRows`.
+    /// Indexes at least this large answer searches through `QuantizedRows` once it exists.
     static let quantizedThreshold = 50_000
 
-    func quantized(threads: Int) -> QuantizedRows {
-        quantizedRows.withLock { cached in
-            if let q = cached { return q }
+    /// Large searches an index answers from the float32 rows alone before it builds its int8
+    /// copy. Building the copy reads every float32 row once, as one plain scan does, and the
+    /// copy then holds a quarter of the matrix's bytes more: a process that asks one question
+    /// (`wordshift nearest`) is answered sooner and holds only the float32 matrix at its peak,
+    /// while one that asks many (a server, an evaluation) builds the copy at its second search
+    /// and pays it back within a few more.
+    static let searchesBeforeQuantizing = 1
+
+    private struct QuantizedCopy {
+        var rows: QuantizedRows?
+        var searchesWithout = 0
+    }
+
+    /// The int8 copy for a large search, or nil while this index has answered fewer than
+    /// `searchesBeforeQuantizing` large searches (the caller then searches the float32 rows;
+    /// both give the same results). Each nil answer counts one search.
+    func quantizedForRepeatedSearches(threads: Int) -> QuantizedRows? {
+        quantizedRows.withLock { copy in
+            if let q = copy.rows { return q }
+            guard copy.searchesWithout >= Self.searchesBeforeQuantizing else {
+                copy.searchesWithout += 1
+                return nil
+            }
             let q = QuantizedRows(index: self, threads: threads)
-            cached = q
+            copy.rows = q
             return q
         }
     }
+
+    /// Whether the int8 copy has been built.
+    var hasQuantizedCopy: Bool { quantizedRows.withLock { $0.rows != nil } }
 
     /// Number of rows.
     public var count: Int { words.count }
 
     /// Allocates zeroed storage; the caller fills `units` and `norms`, then `finishLoading()`.
-    init(words: [String], counts: [Int?], dimension: Int) {
+    convenience init(words: [String], counts: [Int?], dimension: Int) {
+        self.init(words: words, counts: counts.count == words.count ? WordCounts(counts) : WordCounts(rows: words.count),
+                  dimension: dimension)
+    }
+
+    /// Allocates zeroed storage; the caller fills `units` and `norms`, then `finishLoading()`.
+    init(words: [String], counts: WordCounts, dimension: Int) {
         self.words = words
-        self.counts = counts.count == words.count ? counts : Array(repeating: nil, count: words.count)
+        self.counts = counts.count == words.count ? counts : WordCounts(rows: words.count)
         self.dimension = dimension
         unitBase = .allocate(capacity: max(1, words.count * dimension))
         units = UnsafeMutableBufferPointer(start: unitBase, count: max(1, words.count * dimension))
@@ -76,13 +112,11 @@ public final class EmbeddingIndex: @unchecked Sendable {
     }
 
     func finishLoading() {
-        var map = [String: Int32](minimumCapacity: words.count)
-        for (i, w) in words.enumerated() where map[w] == nil { map[w] = Int32(i) }
-        ids = map
+        rows = WordRows(words: words)
     }
 
-    /// Row of `word` (exact match), or nil.
-    public func id(of word: String) -> Int? { ids[word].map(Int.init) }
+    /// Row of `word` (exact match; of a word that occurs twice, its first row), or nil.
+    public func id(of word: String) -> Int? { rows.row(of: word, in: words) }
 
     /// Pointer to the unit vector of row `i`.
     @inline(__always) package func unit(_ i: Int) -> UnsafeMutablePointer<Float> { unitBase + i * dimension }

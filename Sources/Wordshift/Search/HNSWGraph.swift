@@ -6,7 +6,10 @@ import CKernels
 /// - `levels[i]`: the top layer of row `i` (0 for most rows);
 /// - `links0`: for every row, `m0 + 1` slots on layer 0: the degree, then the neighbour rows;
 /// - `upperLinks`: for every row with `levels[i] ≥ 1`, `levels[i]` blocks of `m + 1` slots
-///   (layers 1, 2, …), starting at `upperStart[i]`.
+///   (layers 1, 2, …), in row order; `upperRows` lists those rows (ascending) and
+///   `upperStarts` where each one's blocks start (a row's position is found by binary search:
+///   only about one row in `m` is on layer 1, and only the descent through the upper layers
+///   looks there, so this costs far less than a start for every row).
 ///
 /// A graph read from a store is checked in full before use (`validate()`): every degree and
 /// every neighbour is in range, so searches index the arrays without further checks.
@@ -20,7 +23,10 @@ package final class HNSWGraph: @unchecked Sendable {
     package let levels: UnsafeMutableBufferPointer<UInt8>
     package let links0: UnsafeMutableBufferPointer<Int32>
     package let upperLinks: UnsafeMutableBufferPointer<Int32>
-    package let upperStart: UnsafeMutableBufferPointer<Int>
+    /// The rows with `levels[i] ≥ 1`, ascending.
+    package let upperRows: UnsafeMutableBufferPointer<Int32>
+    /// Where the blocks of `upperRows[k]` start in `upperLinks`.
+    package let upperStarts: UnsafeMutableBufferPointer<Int>
     /// Where every search starts (a row on the top layer); written only while building, under
     /// the builder's entry lock.
     package var entryPoint: Int32
@@ -54,11 +60,17 @@ package final class HNSWGraph: @unchecked Sendable {
         for (i, l) in source.enumerated() { levels[i] = l }
         links0 = .allocate(capacity: max(1, count * (m0 + 1)))
         links0.initialize(repeating: 0)
-        upperStart = .allocate(capacity: max(1, count))
-        var total = 0
-        for i in 0..<count {
-            upperStart[i] = total
+        let upperCount = source.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        upperRows = .allocate(capacity: max(1, upperCount))
+        upperRows.initialize(repeating: 0)
+        upperStarts = .allocate(capacity: max(1, upperCount))
+        upperStarts.initialize(repeating: 0)
+        var total = 0, k = 0
+        for i in 0..<count where source[i] > 0 {
+            upperRows[k] = Int32(i)
+            upperStarts[k] = total
             total += Int(source[i]) * (m + 1)
+            k += 1
         }
         upperLinks = .allocate(capacity: max(1, total))
         upperLinks.initialize(repeating: 0)
@@ -70,7 +82,8 @@ package final class HNSWGraph: @unchecked Sendable {
         levels.deallocate()
         links0.deallocate()
         upperLinks.deallocate()
-        upperStart.deallocate()
+        upperRows.deallocate()
+        upperStarts.deallocate()
     }
 
     /// Bytes of the link arrays (what the store holds for the graph).
@@ -80,7 +93,19 @@ package final class HNSWGraph: @unchecked Sendable {
     @inline(__always)
     package func block(_ row: Int, _ level: Int) -> UnsafeMutablePointer<Int32> {
         if level == 0 { return links0.baseAddress.unsafelyUnwrapped + row * (m0 + 1) }
-        return upperLinks.baseAddress.unsafelyUnwrapped + upperStart[row] + (level - 1) * (m + 1)
+        return upperLinks.baseAddress.unsafelyUnwrapped + upperStart(row) + (level - 1) * (m + 1)
+    }
+
+    /// Where the upper-layer blocks of `row` start in `upperLinks` (0 for a row on layer 0 only,
+    /// which has none: callers ask only for rows on the layer they read).
+    @inline(__always)
+    private func upperStart(_ row: Int) -> Int {
+        var lo = 0, hi = upperRows.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if Int(upperRows[mid]) < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < upperRows.count && Int(upperRows[lo]) == row ? upperStarts[lo] : 0
     }
 
     /// Checks what a reader cannot trust: degrees within bounds, neighbours that exist on the

@@ -1,10 +1,11 @@
 /// Exact cosine top-k over the unit matrix (for an index loaded from a product-quantized store,
 /// single queries rank the codes by asymmetric distance instead: `ProductCodes`). One query runs on all threads over row ranges
-/// (on large indexes, first over an int8 copy with proven error bounds, then exact float32
-/// rescoring of the rows that can still win); a batch of queries on a large index goes through
-/// the int8 copy once for all of them (up to `quantizedBatchLimit` queries), otherwise through
-/// matrix-matrix products block by block (`MatrixProduct`: OpenBLAS when present, else the
-/// built-in kernel).
+/// (on large indexes from their second search on, first over an int8 copy with proven error
+/// bounds, then exact float32 rescoring of the rows that can still win; the first search scans
+/// the float32 rows, so a one-question process never builds the copy); a batch of queries on a
+/// large index goes through the int8 copy once for all of them (up to `quantizedBatchLimit`
+/// queries, from the second search on), otherwise through matrix-matrix products block by block
+/// (`MatrixProduct`: OpenBLAS when present, else the built-in kernel).
 extension EmbeddingIndex {
     /// The `k` rows most similar to `query` (any length-`dimension` vector; it is normalised).
     /// Rows in `excluding` are skipped; only the first `restrict` rows are searched.
@@ -18,8 +19,8 @@ extension EmbeddingIndex {
         if let codes = productCodes {
             return finish(codes.nearest(unitQuery: unitQuery, want: want, limit: limit, threads: threads), k: k, excluding: excluding)
         }
-        if limit >= Self.quantizedThreshold {
-            let top = quantized(threads: threads).nearest(index: self, unitQuery: unitQuery, want: want, limit: limit, threads: threads)
+        if limit >= Self.quantizedThreshold, let rows = quantizedForRepeatedSearches(threads: threads) {
+            let top = rows.nearest(index: self, unitQuery: unitQuery, want: want, limit: limit, threads: threads)
             return finish(top, k: k, excluding: excluding)
         }
         return finish(scan(unitQuery: unitQuery, want: want, limit: limit, threads: threads), k: k, excluding: excluding)
@@ -56,9 +57,10 @@ extension EmbeddingIndex {
             for j in 0..<dimension { unitQueries[i * dimension + j] = v[j] }
         }
         let wants = (0..<m).map { Self.wanted(k, excluding: excluding.indices.contains($0) ? excluding[$0].count : 0, limit: limit) }
-        if limit >= Self.quantizedThreshold && m <= Self.quantizedBatchLimit {
+        if limit >= Self.quantizedThreshold && m <= Self.quantizedBatchLimit,
+           let rows = quantizedForRepeatedSearches(threads: Parallel.defaultThreads) {
             let queries = (0..<m).map { Array(unitQueries[$0 * dimension..<($0 + 1) * dimension]) }
-            let tops = quantized(threads: Parallel.defaultThreads)
+            let tops = rows
                 .nearestBatch(index: self, unitQueries: queries, wants: wants, limit: limit, threads: Parallel.defaultThreads)
             return (0..<m).map { finish(tops[$0], k: k, excluding: excluding.indices.contains($0) ? excluding[$0] : []) }
         }

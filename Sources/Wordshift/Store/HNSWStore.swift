@@ -164,6 +164,9 @@ public enum HNSWStore {
             throw corrupt("layout \(head.int(0)) is not one this version reads (\(layoutVersion))")
         }
         let entry = head.int(1), storedChecksum = head.string(2)
+        // A statement left on its row keeps pages of the map in use, and SQLite does not drop
+        // a map in use: the parts below would be read through it, and stay resident with it.
+        head.reset()
         let m = info.parameters.m, rows = info.rows
         guard (2...128).contains(m), (0...HNSWGraph.levelLimit).contains(info.maxLevel), (0..<rows).contains(entry) else {
             throw corrupt("m \(m), top layer \(info.maxLevel) or entry point \(entry) is out of range")
@@ -175,12 +178,15 @@ public enum HNSWStore {
         // Read through SQLite's page cache, not its map (see `VectorStore.scanningUnmapped`), and
         // the two link parts straight into the graph's buffers: no second copy of the index.
         return try store.scanningUnmapped {
-            var levels = [UInt8](repeating: 0, count: rows)
-            try levels.withUnsafeMutableBytes { try readPart("levels", db: db, into: $0, fileBytes: fileBytes, corrupt: corrupt) }
-            guard let upper = levels.withUnsafeBufferPointer({ HNSWGraph.upperSlots(levels: $0, m: m) }), upper * 4 <= fileBytes else {
-                throw corrupt("the layers of the rows do not fit in the file")
-            }
-            let graph = HNSWGraph(levels: levels, m: m, entryPoint: Int32(entry), maxLevel: info.maxLevel)
+            // The levels are copied into the graph, then released before the links are read.
+            let (graph, upper) = try { () throws -> (HNSWGraph, Int) in
+                var levels = [UInt8](repeating: 0, count: rows)
+                try levels.withUnsafeMutableBytes { try readPart("levels", db: db, into: $0, fileBytes: fileBytes, corrupt: corrupt) }
+                guard let upper = levels.withUnsafeBufferPointer({ HNSWGraph.upperSlots(levels: $0, m: m) }), upper * 4 <= fileBytes else {
+                    throw corrupt("the layers of the rows do not fit in the file")
+                }
+                return (HNSWGraph(levels: levels, m: m, entryPoint: Int32(entry), maxLevel: info.maxLevel), upper)
+            }()
             let links0 = UnsafeMutableRawBufferPointer(graph.links0), upperLinks = UnsafeMutableRawBufferPointer(graph.upperLinks)
             guard links0.count >= links0Slots * 4, upperLinks.count >= upper * 4 else {
                 throw corrupt("the graph's layout does not match \(rows) rows of \(2 * m + 1) links")
@@ -189,7 +195,7 @@ public enum HNSWStore {
             let upperPart = UnsafeMutableRawBufferPointer(rebasing: upperLinks[0..<(upper * 4)])
             try readPart("links0", db: db, into: links0Part, fileBytes: fileBytes, corrupt: corrupt)
             try readPart("upper", db: db, into: upperPart, fileBytes: fileBytes, corrupt: corrupt)
-            let sum = levels.withUnsafeBytes { checksum([$0, UnsafeRawBufferPointer(links0Part), UnsafeRawBufferPointer(upperPart)]) }
+            let sum = checksum([UnsafeRawBufferPointer(graph.levels), UnsafeRawBufferPointer(links0Part), UnsafeRawBufferPointer(upperPart)])
             // A fuzzing build (tools/fuzz.sh) reads past a wrong checksum, so that damaged links
             // reach the graph's own checks below (a fuzzer cannot forge a 64-bit hash).
             #if !FUZZING
@@ -202,21 +208,28 @@ public enum HNSWStore {
         }
     }
 
-    /// The chunks of one part, concatenated into `out`, which they must fill exactly; else an error.
+    /// The chunks of one part, concatenated into `out`, which they must fill exactly; else an
+    /// error. Each chunk is copied straight into its place (`SQLiteConnection.readBlob`), not
+    /// through a buffer of its own.
     private static func readPart(_ part: String, db: SQLiteConnection, into out: UnsafeMutableRawBufferPointer, fileBytes: Int,
                                  corrupt: (String) -> WordshiftError) throws {
         let expected = out.count
         guard expected <= fileBytes else { throw corrupt("part \(part) declares \(expected) bytes, more than the file") }
-        let s = try db.prepare("SELECT seq, data FROM ann_index_parts WHERE name = ? AND part = ? ORDER BY seq")
+        let s = try db.prepare("SELECT seq, rowid, length(data), typeof(data) FROM ann_index_parts WHERE name = ? AND part = ? ORDER BY seq")
         try s.bind(1, name); try s.bind(2, part)
         var seq = 0, filled = 0
         while try s.step() {
-            let blob = s.blob(1)
-            guard s.int(0) == seq, blob.count <= expected - filled else {
-                throw corrupt("part \(part) has a missing chunk or more than \(expected) bytes")
+            let size = s.int(2)
+            guard s.int(0) == seq, s.string(3) == "blob", size >= 0, size <= expected - filled else {
+                throw corrupt("part \(part) has a missing chunk, one that is not bytes, or more than \(expected) bytes")
             }
-            if !blob.isEmpty { UnsafeMutableRawBufferPointer(rebasing: out[filled..<(filled + blob.count)]).copyMemory(from: blob) }
-            filled += blob.count
+            if size > 0 {
+                let place = UnsafeMutableRawBufferPointer(rebasing: out[filled..<(filled + size)])
+                guard try db.readBlob(table: "ann_index_parts", column: "data", rowid: s.int(1), into: place) == size else {
+                    throw corrupt("chunk \(seq) of part \(part) changed size while it was read")
+                }
+            }
+            filled += size
             seq += 1
         }
         guard filled == expected else { throw corrupt("part \(part) holds \(filled) bytes, expected \(expected)") }

@@ -173,6 +173,25 @@ package final class SQLiteConnection {
         return try s.step() ? s.string(0) : ""
     }
 
+    /// Copies the BLOB in `column` of row `rowid` of `table` straight into `out` (SQLite's
+    /// incremental I/O: no buffer for the whole value, as a column read allocates). Returns the
+    /// value's size in bytes; copies nothing unless that is exactly `out.count`.
+    package func readBlob(table: String, column: String, rowid: Int, into out: UnsafeMutableRawBufferPointer) throws -> Int {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(handle, "main", table, column, Int64(rowid), 0, &blob)
+        guard rc == SQLITE_OK, let blob else {
+            let failure = error(rc)
+            if let blob { sqlite3_blob_close(blob) }
+            throw failure
+        }
+        defer { sqlite3_blob_close(blob) }
+        let size = Int(sqlite3_blob_bytes(blob))
+        guard size == out.count, size > 0, let base = out.baseAddress else { return size }
+        let read = sqlite3_blob_read(blob, base, Int32(size), 0)
+        guard read == SQLITE_OK else { throw error(read) }
+        return size
+    }
+
     package func tableExists(_ name: String) throws -> Bool {
         let s = try prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")
         try s.bind(1, name)

@@ -62,13 +62,16 @@ public final class VectorStore {
 
     /// How much of the file SQLite maps for lookups (`PRAGMA mmap_size`).
     static let memoryMapBytes = 1 << 30
-    /// SQLite's page cache for lookups (`PRAGMA cache_size`; negative: KiB), and during scans.
-    static let cacheSize = -65536, scanCacheSize = -2048
+    /// SQLite's page cache for lookups (`PRAGMA cache_size`; negative: KiB), and during scans
+    /// (which read each page once: a larger cache would only add to the process's peak).
+    static let cacheSize = -65536, scanCacheSize = -512
 
     /// Runs `body`, a scan over most of the file, with SQLite's memory map off and a small page
     /// cache. Pages read through the map stay resident, and count in the process's memory, for
     /// as long as the connection lives, so a full scan through it would hold a second copy of
-    /// everything it loads; a sequential scan gains nothing from a large cache either.
+    /// everything it loads; a sequential scan gains nothing from a large cache either. SQLite
+    /// keeps a map that a statement still reads from (one left on a row), so every statement
+    /// of the connection must be finished or reset before `body`.
     package func scanningUnmapped<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("PRAGMA mmap_size=0; PRAGMA cache_size=\(Self.scanCacheSize)")
         defer { try? connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)") }
@@ -118,7 +121,13 @@ public final class VectorStore {
 
     /// All words in id order (ids are 0-based row numbers).
     public func loadWords() throws -> (words: [String], counts: [Int?]) {
-        var words: [String] = [], counts: [Int?] = []
+        let (words, counts) = try loadWordTable()
+        return (words, Array(counts))
+    }
+
+    /// All words in id order, with their counts as an index keeps them.
+    func loadWordTable() throws -> (words: [String], counts: WordCounts) {
+        var words: [String] = [], counts = WordCounts(rows: 0)
         words.reserveCapacity(count); counts.reserveCapacity(count)
         let s = try connection.prepare("SELECT id, word, count FROM words ORDER BY id")
         while try s.step() {
@@ -135,7 +144,9 @@ public final class VectorStore {
     /// counted in vectors to `progress`.
     public func loadIndex(progress handler: ProgressHandler? = nil) throws -> EmbeddingIndex {
         let progress = ProgressReporter(handler)
-        let (words, counts) = try loadWords()
+        // The words too are read unmapped: pages read through the map would stay resident
+        // beside the matrix while it fills.
+        let (words, counts) = try scanningUnmapped { try loadWordTable() }
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
         let codes = productQuantizer.map { ProductCodes(quantizer: $0, count: words.count) }

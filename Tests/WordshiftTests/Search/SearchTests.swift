@@ -110,6 +110,8 @@ import Testing
         let n = EmbeddingIndex.quantizedThreshold + 3_001, d = 40
         let table = Scratch.table(n, d, seed: 11)
         let index = EmbeddingIndex(words: table.words, dimension: d, vectors: table.values)
+        // The int8 copy serves an index's searches from its second on: one search first.
+        _ = index.nearest(to: index.vector(1), k: 1)
         // 7 queries: the kernel's groups of four plus a remainder; a negated row; one excluded set empty.
         let ids = [0, 3, 999, n / 3, n / 2, n - 2, n - 1]
         var queries = ids.flatMap { index.vector($0) }
@@ -117,6 +119,7 @@ import Testing
         let excluded: [Set<Int>] = ids.enumerated().map { $0.offset == 4 ? [] : [$0.element] }
         for restrict in [nil, EmbeddingIndex.quantizedThreshold + 7] as [Int?] {
             let batch = index.nearestBatch(queries: queries, k: 9, excluding: excluded, restrict: restrict)
+            #expect(index.hasQuantizedCopy)
             #expect(batch.count == ids.count)
             for i in ids.indices {
                 let query = Array(queries[i * d..<(i + 1) * d])
@@ -128,5 +131,40 @@ import Testing
                 #expect(batch[i].map(\.word) == plain.map { index.words[$0.id] })
             }
         }
+    }
+}
+
+@Suite struct DeferredQuantizedCopyTests {
+    @Test func firstSearchScansFloatsLaterOnesUseTheInt8CopyWithTheSameAnswers() {
+        let n = EmbeddingIndex.quantizedThreshold + 1_000, d = 24
+        let table = Scratch.table(n, d, seed: 5)
+        let index = EmbeddingIndex(words: table.words, dimension: d, vectors: table.values)
+        let query = index.vector(42)
+        // A search of fewer rows than the threshold neither builds nor counts toward the copy.
+        _ = index.nearest(to: query, k: 5, restrict: 1_000)
+        #expect(!index.hasQuantizedCopy)
+        let first = index.nearest(to: query, k: 10, excluding: [42], threads: 2)
+        #expect(!index.hasQuantizedCopy)  // one question: the float32 scan only
+        let second = index.nearest(to: query, k: 10, excluding: [42], threads: 2)
+        #expect(index.hasQuantizedCopy)
+        #expect(first == second)
+        let plain = index.scan(unitQuery: VectorMath.normalized(query), want: 11, limit: n, threads: 1).sorted()
+            .filter { $0.id != 42 }.prefix(10)
+        #expect(first.map(\.word) == plain.map { index.words[$0.id] })
+        #expect(first.map(\.score) == plain.map(\.score))
+    }
+
+    @Test func aFirstSmallBatchUsesTheFloatProductThenTheCopy() {
+        let n = EmbeddingIndex.quantizedThreshold + 500, d = 16
+        let table = Scratch.table(n, d, seed: 9)
+        let index = EmbeddingIndex(words: table.words, dimension: d, vectors: table.values)
+        let ids = [1, 700, n - 1]
+        let queries = ids.flatMap { index.vector($0) }
+        let excluded: [Set<Int>] = ids.map { [$0] }
+        let first = index.nearestBatch(queries: queries, k: 6, excluding: excluded)
+        #expect(!index.hasQuantizedCopy)
+        let second = index.nearestBatch(queries: queries, k: 6, excluding: excluded)
+        #expect(index.hasQuantizedCopy)
+        #expect(first == second)
     }
 }

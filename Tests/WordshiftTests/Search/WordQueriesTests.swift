@@ -104,8 +104,8 @@ struct WordQueriesTests {
     }
 
     @Test func manyConcurrentReadersGetTheSerialAnswers() async throws {
-        // Large enough for the int8 first pass of single queries (its copy is built on first use,
-        // here by racing readers).
+        // Large enough for the int8 first pass of single queries (its copy is built by an index's
+        // second search, here by racing readers).
         let n = EmbeddingIndex.quantizedThreshold + 2_000, d = 16
         let table = Scratch.table(n, d, seed: 3)
         let big = WordVectors(index: EmbeddingIndex(words: table.words, dimension: d, vectors: table.values), subwords: nil)
