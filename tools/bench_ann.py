@@ -8,9 +8,31 @@ answers on every side: k+1 asked, the query's row dropped). Ground truth: exact 
 process (build: graph construction only; queries: one batch call per ef and thread count),
 its peak RSS taken from wait4. The raw numbers of every run go to --out.
 
+Peers outside HNSW (issue 13 §4), each in its own child process on the same queries and truth:
+- faiss-ivfpq: faiss.IndexIVFPQ as a faiss user sets it up for n rows (the faiss wiki's
+  nlist ≈ 4·√n, here rounded to a power of two: 2,048 for 400k; 1,024 for 50k), 8-bit
+  subquantizers of 3 values (d/3, else d/4: wordshift's pq store rule, so 100 code bytes per
+  300-d row like `wordshift quantize --to pq`), trained on a seeded sample of 64·nlist rows
+  (at most all; faiss's k-means seeded too), then every row added. L2 on the unit vectors
+  (same ranking as cosine): faiss's residual PQ is built for L2 and on the 50k × 100 smoke store
+  it recalled 0.47 against 0.24 with METRIC_INNER_PRODUCT when probing every list. One batch
+  search per nprobe and thread count; build_seconds = train + add; index_bytes =
+  faiss.serialize_index. PQ codes alone cap recall, so faiss users re-rank: each
+  --ivfpq-refine factor f > 0 adds a curve where IndexRefineFlat (index_factory's "RFlat")
+  rescores the f·(k+1) best by PQ distance on the float32 vectors (index_bytes_with_refine
+  counts that copy); f = 0 is the plain IVF-PQ curve.
+- sqlite-vec: the float32 rows in a vec0 virtual table (`embedding float[d]
+  distance_metric=cosine`) in an on-disk database; build_seconds = inserting every row in one
+  transaction; index_bytes = the database file. Queries are one `WHERE embedding MATCH ? AND
+  k = k+1` statement each, on one thread (SQLite runs a statement on one thread): brute force
+  over float32, so its recall is that of exact search, as measured. It needs a SQLite wrapper
+  that loads extensions: the standard library's sqlite3 if built so, else apsw (pip).
+Their points carry their own settings (nprobe, refine_k_factor; threads) instead of ef.
+Peer packages: pip install hnswlib faiss-cpu sqlite-vec apsw (tried with 0.8.0, 1.15.1, 0.1.9, 3.54.1.0).
+
   tools/bench_ann.py --store S.sqlite --wordshift .build/release/wordshift --out bench/ann/X.json
 """
-import argparse, json, os, platform, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, json, math, os, platform, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -52,7 +74,9 @@ def peer(args):
     q = units[rows]
     k = args.k
     out = {"peer": args.peer, "points": []}
-    if args.peer == "hnswlib":
+    if args.peer in ("faiss-ivfpq", "sqlite-vec"):
+        pass
+    elif args.peer == "hnswlib":
         import hnswlib
         index = hnswlib.Index(space="ip", dim=units.shape[1])
         index.init_index(max_elements=len(units), M=args.m, ef_construction=args.ef_construction, random_seed=args.seed)
@@ -91,6 +115,10 @@ def peer(args):
             t = time.perf_counter()
             _, labels = index.search(q, k + 1)
             return labels, time.perf_counter() - t
+    if args.peer == "faiss-ivfpq":
+        return ivfpq_peer(args, units, rows, truth, q, out)
+    if args.peer == "sqlite-vec":
+        return sqlite_vec_peer(args, units, rows, truth, q, out)
     for threads in args.threads:
         for ef in args.ef:
             best = None
@@ -100,6 +128,128 @@ def peer(args):
             found = [[int(x) for x in row if x != r][:k] for row, r in zip(labels, rows)]
             out["points"].append({"threads": threads, "ef": ef, "recall": recall(found, truth.tolist()),
                                   "queries_per_second": len(rows) / best})
+    print(json.dumps(out))
+
+
+def default_subquantizers(dim):
+    """`wordshift quantize --to pq`'s rule: subvectors of 3 values (100 code bytes per 300-d row), else 4."""
+    for width in (3, 4):
+        if dim % width == 0:
+            return dim // width
+    return min((m for m in range(1, dim + 1) if dim % m == 0), key=lambda m: abs(m - dim / 3))
+
+
+def ivfpq_peer(args, units, rows, truth, q, out):
+    """faiss IndexIVFPQ: train on a seeded sample, add every row, one batch search per nprobe
+    (and per re-ranking factor: IndexRefineFlat over the same trained IVF-PQ index)."""
+    import faiss
+    n, dim = units.shape
+    k = args.k
+    nlist = args.ivfpq_nlist or 2 ** round(math.log2(4 * math.sqrt(n)))
+    m = args.ivfpq_m or default_subquantizers(dim)
+    train_rows = min(n, args.ivfpq_train or 64 * nlist)
+    l2 = args.ivfpq_metric == "l2"
+    faiss.omp_set_num_threads(args.build_threads)
+    coarse = faiss.IndexFlatL2(dim) if l2 else faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFPQ(coarse, dim, nlist, m, 8, faiss.METRIC_L2 if l2 else faiss.METRIC_INNER_PRODUCT)
+    index.cp.seed = args.seed
+    index.pq.cp.seed = args.seed
+    sample = units[np.sort(np.random.default_rng(args.seed).choice(n, size=train_rows, replace=False))]
+    t = time.perf_counter()
+    index.train(sample)
+    train_seconds = time.perf_counter() - t
+    del sample
+    t = time.perf_counter()
+    index.add(units)
+    add_seconds = time.perf_counter() - t
+    out.update({"versions": {"faiss": faiss.__version__}, "metric": args.ivfpq_metric, "nlist": nlist, "subquantizers": m,
+                "bits": 8, "code_bytes_per_row": index.code_size, "train_rows": train_rows,
+                "coarse_iterations": index.cp.niter, "pq_iterations": index.pq.cp.niter,
+                "use_precomputed_table": int(index.use_precomputed_table),
+                "train_seconds": train_seconds, "add_seconds": add_seconds, "build_seconds": train_seconds + add_seconds,
+                "index_bytes": int(faiss.serialize_index(index).size)})
+    refine = None
+    if any(f > 0 for f in args.ivfpq_refine):
+        # Exact re-ranking: the IVF-PQ shortlist of k_factor · (k + 1) rows is rescored on a flat
+        # float32 copy of the vectors (what index_factory's "IVF…,PQ…,RFlat" builds).
+        refine = faiss.IndexRefineFlat(index, faiss.swig_ptr(units))
+        out["index_bytes_with_refine"] = int(faiss.serialize_index(refine).size)
+
+    def search(nprobe, factor, threads):
+        faiss.omp_set_num_threads(threads)
+        index.nprobe = nprobe
+        if factor > 0:
+            refine.k_factor = factor
+        t = time.perf_counter()
+        _, labels = (refine if factor > 0 else index).search(q, k + 1)
+        return labels, time.perf_counter() - t
+    for threads in args.threads:
+        for factor in args.ivfpq_refine:
+            for nprobe in args.nprobe:
+                if nprobe > nlist:
+                    continue
+                best = None
+                for _ in range(args.repeats):
+                    labels, seconds = search(nprobe, factor, threads)
+                    best = seconds if best is None else min(best, seconds)
+                found = [[int(x) for x in row if x != r and x >= 0][:k] for row, r in zip(labels, rows)]
+                out["points"].append({"threads": threads, "nprobe": nprobe, "refine_k_factor": factor,
+                                      "recall": recall(found, truth.tolist()), "queries_per_second": len(rows) / best})
+    print(json.dumps(out))
+
+
+def vec_connect(path):
+    """A connection with sqlite-vec loaded: the standard library's sqlite3 when it was built with
+    extension loading, else apsw (its own SQLite; this machine's pyenv Python lacks
+    enable_load_extension). Autocommit; returns (connection, wrapper name, SQLite version)."""
+    import sqlite_vec
+    db = sqlite3.connect(path, isolation_level=None)
+    if hasattr(db, "enable_load_extension"):
+        db.enable_load_extension(True)
+        sqlite_vec.load(db)
+        db.enable_load_extension(False)
+        return db, "sqlite3", sqlite3.sqlite_version
+    db.close()
+    import apsw
+    db = apsw.Connection(path)
+    db.enable_load_extension(True)
+    db.load_extension(sqlite_vec.loadable_path())
+    db.enable_load_extension(False)
+    return db, "apsw " + apsw.apsw_version(), apsw.sqlite_lib_version()
+
+
+def sqlite_vec_peer(args, units, rows, truth, q, out):
+    """sqlite-vec: a vec0 table of the float32 rows in an on-disk database, one KNN statement per
+    query (brute force, one thread)."""
+    import sqlite_vec
+    k = args.k
+    path = os.path.join(args.workdir, "sqlite-vec.sqlite")
+    for suffix in ("", "-journal", "-wal"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    db, wrapper, version = vec_connect(path)
+    metric = args.sqlite_vec_metric
+    db.execute(f"CREATE VIRTUAL TABLE vec USING vec0(embedding float[{units.shape[1]}] distance_metric={metric})")
+    t = time.perf_counter()
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO vec(rowid, embedding) VALUES (?, ?)", ((i + 1, units[i].tobytes()) for i in range(len(units))))
+    db.execute("COMMIT")
+    out["build_seconds"] = time.perf_counter() - t
+    out.update({"versions": {"sqlite_vec": db.execute("SELECT vec_version()").fetchone()[0], "sqlite": version, "wrapper": wrapper},
+                "metric": metric, "vector_type": "float32", "k_asked": k + 1, "index_bytes": os.path.getsize(path)})
+    out["index_bytes_without_vectors"] = out["index_bytes"] - units.nbytes
+    blobs = [v.tobytes() for v in q]
+    sql = "SELECT rowid FROM vec WHERE embedding MATCH ? AND k = ?"
+    best = None
+    for _ in range(args.repeats):
+        t = time.perf_counter()
+        labels = [[rowid - 1 for (rowid,) in db.execute(sql, (b, k + 1))] for b in blobs]
+        seconds = time.perf_counter() - t
+        best = seconds if best is None else min(best, seconds)
+    found = [[x for x in row if x != r][:k] for row, r in zip(labels, rows)]
+    out["points"].append({"threads": 1, "recall": recall(found, truth.tolist()), "queries_per_second": len(rows) / best})
+    db.close()
+    os.remove(path)
     print(json.dumps(out))
 
 
@@ -122,7 +272,15 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=2, help="builds per side (each followed by its query curves)")
     ap.add_argument("--repeats", type=int, default=3, help="timed passes per query point; the fastest is kept")
-    ap.add_argument("--peers", nargs="+", default=["wordshift", "hnswlib"], choices=["wordshift", "hnswlib", "faiss"])
+    ap.add_argument("--peers", nargs="+", default=["wordshift", "hnswlib"], choices=["wordshift", "hnswlib", "faiss", "faiss-ivfpq", "sqlite-vec"])
+    ap.add_argument("--nprobe", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32, 64, 128], help="faiss-ivfpq: lists probed per query")
+    ap.add_argument("--ivfpq-nlist", type=int, default=0, help="faiss-ivfpq: inverted lists (default: 4·√rows, nearest power of two)")
+    ap.add_argument("--ivfpq-m", type=int, default=0, help="faiss-ivfpq: subquantizers of 8 bits (default: dimension / 3, else / 4)")
+    ap.add_argument("--ivfpq-train", type=int, default=0, help="faiss-ivfpq: training sample rows (default: 64 · nlist, at most all)")
+    ap.add_argument("--ivfpq-metric", choices=["l2", "ip"], default="l2", help="faiss-ivfpq: metric on the unit vectors")
+    ap.add_argument("--ivfpq-refine", type=int, nargs="+", default=[0, 10],
+                    help="faiss-ivfpq: re-ranking factors (0: none; f: exact rescoring of the f·(k+1) best by PQ)")
+    ap.add_argument("--sqlite-vec-metric", choices=["cosine", "l2"], default="cosine")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--keep-store", help="keep the last indexed wordshift store here (for tools/bench_ann_ready.py)")
     # child mode
@@ -163,6 +321,9 @@ def main():
               "commit": subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True).stdout.strip(),
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": platform.platform(),
               "cpus": os.cpu_count(), "load_average_start": os.getloadavg()[0], "runs": []}
+    if "faiss-ivfpq" in args.peers:
+        result["nprobe"] = args.nprobe
+        result["ivfpq_refine"] = args.ivfpq_refine
     import hnswlib
     result["versions"] = {"hnswlib": getattr(hnswlib, "__version__", "?"), "numpy": np.__version__}
     for run in range(args.runs):
@@ -201,8 +362,14 @@ def main():
                                             "--truth", truth_path, "--m", str(args.m), "--ef-construction", str(args.ef_construction),
                                             "--build-threads", str(args.build_threads), "--seed", str(args.seed + run),
                                             "--k", str(args.k), "--repeats", str(args.repeats), "--workdir", workdir,
-                                            "--threads"] + [str(t) for t in args.threads] + ["--ef"] + [str(e) for e in args.ef])
+                                            "--threads"] + [str(t) for t in args.threads] + ["--ef"] + [str(e) for e in args.ef]
+                                           + ["--nprobe"] + [str(n) for n in args.nprobe] + ["--ivfpq-refine"]
+                                           + [str(f) for f in args.ivfpq_refine]
+                                           + ["--ivfpq-nlist", str(args.ivfpq_nlist), "--ivfpq-m", str(args.ivfpq_m),
+                                              "--ivfpq-train", str(args.ivfpq_train), "--ivfpq-metric", args.ivfpq_metric,
+                                              "--sqlite-vec-metric", args.sqlite_vec_metric])
                 entry = json.loads(out)
+                result["versions"].update(entry.pop("versions", {}))
                 entry.update({"run": run, "process_seconds": wall, "peak_rss_mib": rss})
             result["runs"].append(entry)
             print(json.dumps({k: v for k, v in entry.items() if k != "points"}), file=sys.stderr)
@@ -214,9 +381,10 @@ def main():
         runs = [r for r in result["runs"] if r["peer"] == p]
         s = {"build_seconds": summarize([r["build_seconds"] for r in runs]), "index_bytes": runs[0]["index_bytes"], "points": []}
         for i, pt in enumerate(runs[0]["points"]):
-            s["points"].append({"threads": pt["threads"], "ef": pt["ef"],
-                                "recall": summarize([r["points"][i]["recall"] for r in runs]),
-                                "queries_per_second": summarize([r["points"][i]["queries_per_second"] for r in runs])})
+            # the point's settings (threads, ef; nprobe, refine_k_factor for faiss-ivfpq; threads for sqlite-vec)
+            s["points"].append(dict({key: v for key, v in pt.items() if key not in ("recall", "queries_per_second")},
+                                    recall=summarize([r["points"][i]["recall"] for r in runs]),
+                                    queries_per_second=summarize([r["points"][i]["queries_per_second"] for r in runs])))
         summary[p] = s
     result["summary"] = summary
     result["load_average_end"] = os.getloadavg()[0]
@@ -226,7 +394,8 @@ def main():
     for p, s in summary.items():
         print(f"{p}: build {s['build_seconds']['mean']:.1f} ± {s['build_seconds']['sd']:.1f} s, index {s['index_bytes'] / 2**20:.1f} MiB")
         for pt in s["points"]:
-            print(f"  t{pt['threads']} ef {pt['ef']:4d}: recall {pt['recall']['mean']:.4f}  "
+            setting = " ".join(f"{key} {v:4d}" for key, v in pt.items() if key not in ("threads", "recall", "queries_per_second"))
+            print(f"  t{pt['threads']}{' ' + setting if setting else ''}: recall {pt['recall']['mean']:.4f}  "
                   f"{pt['queries_per_second']['mean']:9.0f} ± {pt['queries_per_second']['sd']:.0f} q/s")
 
 
