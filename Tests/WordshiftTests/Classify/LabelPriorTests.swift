@@ -200,11 +200,25 @@ import Testing
         let truth = Double(target.labelCounts[1]) / Double(target.count)
         let estimate = try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: target.texts, index: index,
                                                 config: ClassifyFixtures.config(index, threads: 1))
-        #expect(estimate.labels == ["neg", "pos"] && estimate.targetDocuments == target.count && estimate.heldOut == 80)
+        // Every source document is labeled once, by the fold head that did not see it.
+        #expect(estimate.labels == ["neg", "pos"] && estimate.targetDocuments == target.count && estimate.heldOut == 400)
+        #expect(estimate.folds == TargetPrior.defaultFolds && estimate.foldShares.count == TargetPrior.defaultFolds)
+        #expect(estimate.sourceHeadShares == nil && estimate.sourceHeadPrior == nil)
         #expect(abs(estimate.prior[1] - truth) < 0.05, "estimated \(estimate.prior), true \(truth)")
         #expect(estimate.prior == LabelPrior.confusionCorrected(predictedShares: estimate.predictedShares, confusion: estimate.confusion))
         #expect(estimate.confusion.allSatisfy { $0.count == 2 } && abs(estimate.confusion[0][0] + estimate.confusion[1][0] - 1) < 1e-9)
-        #expect(estimate.summary.contains("held-out source documents"))
+        #expect(estimate.summary.contains("source documents they did not see"))
+        // With the head trained on all of the source data, its own shares go through the same rates.
+        let sourceHead = try Classifier.train(index: index, train: ClassifyFixtures.toyData(400), config: ClassifyFixtures.config(index, threads: 1)).head
+        let both = try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: target.texts, index: index,
+                                            config: ClassifyFixtures.config(index, threads: 1), sourceHead: sourceHead)
+        let shares = try #require(both.sourceHeadShares), prior = try #require(both.sourceHeadPrior)
+        #expect(prior == LabelPrior.confusionCorrected(predictedShares: shares, confusion: both.confusion))
+        #expect(abs(prior[1] - truth) < 0.05 && both.prior == estimate.prior, "\(prior), true \(truth)")
+        #expect(throws: WordshiftError.self) {
+            try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: target.texts, index: index,
+                                     config: ClassifyFixtures.config(index), folds: 1)
+        }
         #expect(throws: WordshiftError.self) {
             try TargetPrior.estimate(source: ClassifyFixtures.toyData(400), target: [], index: index, config: ClassifyFixtures.config(index))
         }
