@@ -556,7 +556,7 @@ public struct DomainAdapter: Sendable {
     }
 }
 
-/// The result of ``DomainAdapter/adapt(base:source:target:targetLabeled:vectors:)``: a head, the
+/// The result of ``DomainAdapter/adapt(base:source:target:targetLabeled:vectors:prior:)``: a head, the
 /// adapted vectors it predicts over (nil: the store's own vectors) and how it was made.
 public struct AdaptedClassifier: Sendable {
     /// The trained head; `predict` and `probabilities` work on target text right away.
