@@ -101,7 +101,8 @@ func queryRows(_ file: String, in index: EmbeddingIndex) throws -> [Int] {
     let lines = try LineReader(path: file)
     var rows: [Int] = []
     while let line = try lines.nextLine({ String(decoding: $0, as: UTF8.self) }) {
-        let w = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        // ASCII white space only: words of a whitespace-tokenized corpus may end in U+00A0.
+        let w = line.trimmingASCIIWhitespace()
         if w.isEmpty { continue }
         guard let r = index.id(of: w) else { throw WordshiftError.unknownWord(w) }
         rows.append(r)

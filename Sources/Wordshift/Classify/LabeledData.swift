@@ -158,8 +158,10 @@ public enum LabeledDataReader {
     }
 }
 
-fileprivate extension StringProtocol {
-    func trimmingASCIIWhitespace() -> String {
+extension StringProtocol {
+    /// The text without leading and trailing ASCII spaces, tabs, CR and LF. Other white space
+    /// (U+00A0 NO-BREAK SPACE, …) stays: a whitespace-tokenized corpus keeps it inside words.
+    package func trimmingASCIIWhitespace() -> String {
         let u = Array(utf8)
         var lo = 0, hi = u.count
         while lo < hi, u[lo] == 32 || u[lo] == 9 || u[lo] == 13 || u[lo] == 10 { lo += 1 }

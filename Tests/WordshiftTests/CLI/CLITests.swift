@@ -158,6 +158,24 @@ import Testing
         #expect(Scratch.contents(dir).allSatisfy { !$0.contains("wordshift-tmp") }, "\(Scratch.contents(dir))")
     }
 
+    /// `index check --queries` reads words as the store holds them: a word that ends in a
+    /// no-break space (kept by the whitespace tokenizer) is found, not trimmed into another word.
+    @Test func indexCheckQueriesKeepNonASCIISpace() throws {
+        let dir = TestData.scratchDirectory()
+        var vec = "40 4\n"
+        for i in 0..<40 {
+            let word = i == 7 ? "\"det()\"\u{00A0}" : "w\(i)"
+            vec += word + " " + (0..<4).map { j in String(Double((i * 5 + j * 3) % 13) / 13 - 0.4) }.joined(separator: " ") + "\n"
+        }
+        let store = dir + "/s.sqlite"
+        #expect(try wordshift(["import", Scratch.write(vec, name: "s.vec", in: dir), "--out", store, "--quiet"]).status == 0)
+        #expect(try wordshift(["index", "build", store, "--threads", "1", "--quiet"]).status == 0)
+        let queries = Scratch.write("w1\n\"det()\"\u{00A0}\r\n  w3\t\n\n", name: "q.txt", in: dir)
+        let check = try wordshift(["index", "check", store, "--queries", queries, "-k", "3", "--ef", "8", "--json", "--quiet"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("\"queries\" : 3") || check.stdout.contains("\"queries\":3"), "\(check.stdout)")
+    }
+
     @Test func trainThenAdaptFromTheTrainedStore() throws {
         let dir = TestData.scratchDirectory()
         var text = ""
