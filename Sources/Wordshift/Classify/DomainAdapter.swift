@@ -244,7 +244,7 @@ public struct DomainAdapter: Sendable {
                 + "\(base.count) vectors: check that it is the right file (one document per line) and in the store's language")
         }
         let method = options.method
-        // The confusion-corrected prior estimate is cheap (one source head) and always reported.
+        // The confusion-corrected prior estimate (six source heads, cheap next to the methods) is always reported.
         let targetPrior = try prior ?? estimatePrior(base: base, source: source, target: target)
         var adapted = vectors
         if adapted == nil, method.usesAdaptedVectors {
@@ -462,7 +462,7 @@ public struct DomainAdapter: Sendable {
             guard let prior else { return nil }
             if labels == priorLabels { return prior }
             guard Set(labels) == Set(priorLabels), labels.count == priorLabels.count else { return nil }
-            return labels.map { l in priorLabels.firstIndex(of: l).map { prior[$0] } ?? 0 }
+            return labels.map { l in priorLabels.firstIndex(of: l).flatMap { $0 < prior.count ? prior[$0] : nil } ?? 0 }
         }
 
         func selfTrain() throws -> ClassifierHead {
