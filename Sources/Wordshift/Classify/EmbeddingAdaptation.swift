@@ -60,7 +60,7 @@ public enum EmbeddingAdaptation {
             let u = index.unit(r)
             for j in 0..<d { vectors[r * d + j] = u[j] * scale }
         }
-        return EmbeddingIndex(words: index.words, counts: Array(index.counts), dimension: d, vectors: vectors)
+        return EmbeddingIndex(words: index.words, counts: index.counts, dimension: d, vectors: vectors)
     }
 
     /// Pseudo-labels from several heads (same labels): see `ensembleLabels(scorers:...)`.

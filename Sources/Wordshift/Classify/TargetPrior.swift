@@ -83,11 +83,10 @@ public struct TargetPrior: Sendable, Equatable, Codable {
             let part = source.subset(train)
             guard part.labelCounts.filter({ $0 > 0 }).count >= 2, !held.isEmpty else { continue }
             let head = try Classifier.train(index: index, train: part, config: config).head
-            let map = labels.map { head.labels.firstIndex(of: $0) ?? -1 }     // source label → head label
             let back = head.labels.map { labels.firstIndex(of: $0) ?? -1 }    // head label → source label
             for (p, r) in zip(head.predict(held.map { source.texts[$0] }, threads: config.threads), held) {
                 let g = source.labelIDs[r]
-                guard p >= 0, p < back.count, back[p] >= 0, g >= 0, g < L, map[g] >= 0 else { continue }
+                guard p >= 0, p < back.count, back[p] >= 0, g >= 0, g < L else { continue }
                 counts[back[p]][g] += 1
             }
             heldOut += held.count

@@ -92,6 +92,12 @@ public final class EmbeddingIndex: @unchecked Sendable {
 
     /// Builds an index from raw (unnormalised) row-major vectors.
     public convenience init(words: [String], counts: [Int?] = [], dimension: Int, vectors: [Float]) {
+        self.init(words: words, counts: counts.count == words.count ? WordCounts(counts) : WordCounts(rows: words.count),
+                  dimension: dimension, vectors: vectors)
+    }
+
+    /// Builds an index from raw (unnormalised) row-major vectors, with counts as an index keeps them.
+    convenience init(words: [String], counts: WordCounts, dimension: Int, vectors: [Float]) {
         precondition(vectors.count == words.count * dimension, "vectors must hold words.count × dimension values")
         self.init(words: words, counts: counts, dimension: dimension)
         vectors.withUnsafeBufferPointer { src in
