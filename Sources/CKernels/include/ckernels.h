@@ -35,8 +35,15 @@ int ckernels_openblas_available(void);
 int ckernels_openblas_sgemm_nt(size_t m, size_t n, size_t d, const float *a, size_t lda, const float *b, size_t ldb,
                                float *c, size_t ldc);
 
-/* Float dot product sum_i a[i]*b[i] (AVX2+FMA when the CPU has it, checked once). */
+/* Float dot product sum_i a[i]*b[i] (AVX-512F or AVX2+FMA when the CPU has it, checked once;
+ * WORDSHIFT_DOT_LEVEL=1|0 caps the level for comparisons). */
 float ckernels_dot_f32(const float *a, const float *b, size_t n);
+
+/* The level ckernels_dot_f32 uses: 2 AVX-512F, 1 AVX2+FMA, 0 portable C. */
+int ckernels_dot_f32_level(void);
+
+/* The same product at a given level (a level above the CPU's, or below 0, is the CPU's best). */
+float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n);
 
 /* Hints the CPU to load the cache line at `p` (no effect on results). */
 void ckernels_prefetch(const void *p);
