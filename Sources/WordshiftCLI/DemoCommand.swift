@@ -7,9 +7,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Train a small GloVe model on the default corpus and query it (the README's quick start).",
         discussion: """
-            The default corpus is enwiki-2015-head.txt (1.0M tokens of English Wikipedia) from the
-            public data set listed in corpora/manifest.tsv, looked up in $WORDSHIFT_DATA, corpora/data
-            (filled by tools/fetch-data.sh) and ../shared/data. Trains 50-dimensional vectors, fits
+            The default corpus is enwiki-2015-head.txt (1.0M tokens of English Wikipedia) from the \
+            public data set listed in corpora/manifest.tsv, looked up in $WORDSHIFT_DATA, corpora/data \
+            (filled by tools/fetch-data.sh) and ../shared/data. Trains 50-dimensional vectors, fits \
             character n-grams for unseen words, and prints neighbours, an analogy and a misspelling.
             """)
 

@@ -13,8 +13,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a word2vec (text or binary), GloVe or fastText .vec file into a new store.",
         discussion: """
-            The format is detected from the content unless --format is given; .gz files are read transparently. The store appears only once complete.
-            --quantize f16|int8|pq writes the store quantized, as `wordshift quantize` would from a float32 import (a temporary
+            The format is detected from the content unless --format is given; .gz files are read transparently. The store appears only once complete. \
+            --quantize f16|int8|pq writes the store quantized, as `wordshift quantize` would from a float32 import (a temporary \
             float32 store is written beside --out and removed); the pq options are those of `wordshift quantize`.
             """)
 

@@ -7,8 +7,8 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Approximate nearest-neighbour index (HNSW) kept in the store: build, check, info, drop.",
         discussion: """
-            Once a store has an index, `nearest` and `analogy` (3cosadd) answer from it in microseconds
-            instead of scanning every row; `--exact` bypasses it and `--ef` sets the search effort.
+            Once a store has an index, `nearest` and `analogy` (3cosadd) answer from it in microseconds \
+            instead of scanning every row; `--exact` bypasses it and `--ef` sets the search effort. \
             Changing the store's vectors marks the index stale: searches are then exact until it is rebuilt.
             """,
         subcommands: [IndexBuild.self, IndexCheckCommand.self, IndexInfo.self, IndexDrop.self])

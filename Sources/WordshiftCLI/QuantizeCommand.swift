@@ -19,13 +19,13 @@ struct QuantizeCommand: ParsableCommand {
         commandName: "quantize",
         abstract: "Write a copy of a store with its vectors in float16 (half the bytes), int8 (a quarter) or product-quantized (pq).",
         discussion: """
-            Every query command reads the copy (rows are decoded to float32 and renormalised as they load).
-            float16 and int8 copies are format version 3, pq copies version 4: older wordshift versions refuse them.
-            pq splits each unit vector into --subquantizers subvectors and stores, per subvector, the number (one
-            byte) of its nearest centroid among 256 learned by k-means (k-means++ seeding, --iterations Lloyd
-            iterations) on a seeded sample of --sample rows, on --threads threads. The default uses subvectors of
-            3 values (100 bytes per 300-d row instead of 1,200), else 4. Searches on a pq copy rank the decoded vectors
-            (nearest by asymmetric distance): approximate with respect to the float32 original, even with --exact.
+            Every query command reads the copy (rows are decoded to float32 and renormalised as they load). \
+            float16 and int8 copies are format version 3, pq copies version 4: older wordshift versions refuse them. \
+            pq splits each unit vector into --subquantizers subvectors and stores, per subvector, the number (one \
+            byte) of its nearest centroid among 256 learned by k-means (k-means++ seeding, --iterations Lloyd \
+            iterations) on a seeded sample of --sample rows, on --threads threads. The default uses subvectors of \
+            3 values (100 bytes per 300-d row instead of 1,200), else 4. Searches on a pq copy rank the decoded vectors \
+            (nearest by asymmetric distance): approximate with respect to the float32 original, even with --exact. \
             An approximate-search index is not copied; build one on the copy with `wordshift index build`.
             """)
 

@@ -8,13 +8,13 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve stores over HTTP: a JSON API and the embedding explorer page.",
         discussion: """
-            Open http://HOST:PORT/ in a browser for the explorer (nearest words, a zoomable map of a
-            word's neighbourhood, analogies, a classifier playground). The JSON API is described at
-            /openapi.json (also docs/openapi.json); /health reports the stores, heads and limits.
-            A store with an approximate-search index (`wordshift index build`) answers nearest and
-            analogy queries through it (`--ef` sets the effort); `--exact` searches every row.
+            Open http://HOST:PORT/ in a browser for the explorer (nearest words, a zoomable map of a \
+            word's neighbourhood, analogies, a classifier playground). The JSON API is described at \
+            /openapi.json (also docs/openapi.json); /health reports the stores, heads and limits. \
+            A store with an approximate-search index (`wordshift index build`) answers nearest and \
+            analogy queries through it (`--ef` sets the effort); `--exact` searches every row. \
             Each store is served under its file name without the extension and read once at start:
-            another process may update it while the server runs (restart to see the changes).
+            another process may update it while the server runs (restart to see the changes). \
             SIGINT or SIGTERM stops the server after the requests in flight.
             """
     )

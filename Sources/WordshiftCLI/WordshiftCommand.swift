@@ -7,8 +7,8 @@ struct WordshiftCommand: ParsableCommand {
         commandName: "wordshift",
         abstract: "Train, store, query and transfer word embeddings.",
         discussion: """
-            A store is one SQLite file holding a vocabulary, its vectors and provenance.
-            Typical flow: `wordshift train --corpus text.txt --out model.sqlite`, or
+            A store is one SQLite file holding a vocabulary, its vectors and provenance. \
+            Typical flow: `wordshift train --corpus text.txt --out model.sqlite`, or \
             `wordshift import vectors.vec --out model.sqlite`, then `wordshift nearest model.sqlite king`.
             """,
         version: versionLine,
