@@ -84,6 +84,7 @@ public final class EmbeddingIndex: @unchecked Sendable {
         self.counts = counts.count == words.count ? counts : WordCounts(rows: words.count)
         self.dimension = dimension
         unitBase = .allocate(capacity: max(1, words.count * dimension))
+        HugePages.advise(unitBase, count: max(1, words.count * dimension))
         units = UnsafeMutableBufferPointer(start: unitBase, count: max(1, words.count * dimension))
         units.initialize(repeating: 0)
         norms = .allocate(capacity: max(1, words.count))

@@ -59,6 +59,7 @@ package final class HNSWGraph: @unchecked Sendable {
         levels.initialize(repeating: 0)
         for (i, l) in source.enumerated() { levels[i] = l }
         links0 = .allocate(capacity: max(1, count * (m0 + 1)))
+        if let base = links0.baseAddress { HugePages.advise(base, count: links0.count) }
         links0.initialize(repeating: 0)
         let upperCount = source.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         upperRows = .allocate(capacity: max(1, upperCount))

@@ -25,6 +25,7 @@ final class QuantizedRows: @unchecked Sendable {
         dimension = index.dimension
         stride = (dimension + 31) / 32 * 32
         codeBase = .allocate(capacity: max(1, count * stride))
+        HugePages.advise(codeBase, count: max(1, count * stride))
         codes = UnsafeMutableBufferPointer(start: codeBase, count: max(1, count * stride))
         codes.initialize(repeating: 0)
         inverseScaleBase = .allocate(capacity: max(1, count))
