@@ -90,7 +90,8 @@ public final class HNSWIndex: Sendable {
         out.withUnsafeMutableBufferPointer { ob in
             guard let base = ob.baseAddress else { return }
             let results = SharedPointer(base)
-            Parallel.forEachRange(count: queries.count, threads: queries.count >= 8 ? max(1, threads) : 1) { range in
+            // Taken 4 at a time by whichever thread is free: some queries cost far more than others.
+            Parallel.forEachChunk(count: queries.count, threads: queries.count >= 8 ? max(1, threads) : 1, chunk: 4) { range in
                 for i in range {
                     results[i] = nearest(to: queries[i], k: k, ef: ef, excluding: excluding.indices.contains(i) ? excluding[i] : [])
                 }

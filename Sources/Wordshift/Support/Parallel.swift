@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// A raw pointer that may cross threads. Each user promises that concurrent writers touch
 /// disjoint ranges and that nobody reads a range while another thread writes it.
@@ -38,6 +39,24 @@ public enum Parallel {
         run(threads: t) { w in
             let lo = count * w / t, hi = count * (w + 1) / t
             if lo < hi { body(lo..<hi) }
+        }
+    }
+
+    /// Runs `body` over consecutive chunks of `chunk` indices of 0..<count, each taken by
+    /// whichever of `threads` workers is free: items of uneven cost (graph searches) keep every
+    /// worker busy to the end, where fixed ranges leave one waiting for the other.
+    package static func forEachChunk(count: Int, threads: Int, chunk: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let size = max(1, chunk)
+        let t = max(1, min(threads, (count - 1) / size + 1))
+        if t == 1 { body(0..<count); return }
+        let next = Atomic<Int>(0)
+        run(threads: t) { _ in
+            while true {
+                let lo = next.add(size, ordering: .relaxed).oldValue
+                if lo >= count { break }
+                body(lo..<(lo + min(size, count - lo)))
+            }
         }
     }
 }
