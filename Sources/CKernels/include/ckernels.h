@@ -42,6 +42,11 @@ float ckernels_dot_f32(const float *a, const float *b, size_t n);
 /* The level ckernels_dot_f32 uses: 2 AVX-512F, 1 AVX2+FMA, 0 portable C. */
 int ckernels_dot_f32_level(void);
 
+/* out[i] = ckernels_dot_f32(query, units + ids[i] * dimension, dimension) for i < count (ids must
+ * be rows of units), prefetching the next row while summing one. */
+void ckernels_dot_f32_rows(const float *query, const float *units, size_t dimension, const int32_t *ids, size_t count,
+                           float *out);
+
 /* The same product at a given level (a level above the CPU's, or below 0, is the CPU's best). */
 float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n);
 

@@ -178,21 +178,30 @@ package final class HNSWGraph: @unchecked Sendable {
         candidates.push(score, entry)
         results.push(-score, entry)
         var worst = score
+        let pending = scratch.pending, scores = scratch.scores
         while !candidates.isEmpty {
             let c = candidates.top
             if results.count >= ef, c.key < worst { break }
             candidates.pop()
             let b = links.read(Int(c.id), level)
             let degree = Int(b[0])
-            if degree > 0 { ckernels_prefetch(units + Int(b[1]) * dimension) }
+            // The neighbours not reached yet, marked, then all their scores in one kernel call.
+            var fresh = 0
             var j = 1
             while j <= degree {
                 let n = b[j]
-                if j < degree { ckernels_prefetch(units + Int(b[j + 1]) * dimension) }
                 j += 1
                 if stamps[Int(n)] == mark { continue }
                 stamps[Int(n)] = mark
-                let s = ckernels_dot_f32(query, units + Int(n) * dimension, dimension)
+                pending[fresh] = n
+                fresh += 1
+            }
+            if fresh == 0 { continue }
+            ckernels_dot_f32_rows(query, units, dimension, pending, fresh, scores)
+            var t = 0
+            while t < fresh {
+                let s = scores[t], n = pending[t]
+                t += 1
                 if results.count < ef || s > worst {
                     candidates.push(s, n)
                     results.push(-s, n)

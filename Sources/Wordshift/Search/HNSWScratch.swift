@@ -7,10 +7,17 @@ final class HNSWScratch {
 
     /// Room for one row's links, for reads that copy them under a lock.
     let linkCopy: UnsafeMutablePointer<Int32>
+    /// One row's neighbours that a search has not reached yet, and their scores.
+    let pending: UnsafeMutablePointer<Int32>
+    let scores: UnsafeMutablePointer<Float>
 
     init(count: Int, ef: Int, maxDegree: Int) {
         linkCopy = .allocate(capacity: maxDegree + 1)
         linkCopy.initialize(repeating: 0, count: maxDegree + 1)
+        pending = .allocate(capacity: maxDegree + 1)
+        pending.initialize(repeating: 0, count: maxDegree + 1)
+        scores = .allocate(capacity: maxDegree + 1)
+        scores.initialize(repeating: 0, count: maxDegree + 1)
         visited = VisitedSet(count: count)
         candidates = SearchHeap(capacity: 4 * ef)
         results = SearchHeap(capacity: ef + 1)
@@ -18,6 +25,8 @@ final class HNSWScratch {
 
     deinit {
         linkCopy.deallocate()
+        pending.deallocate()
+        scores.deallocate()
         candidates.deallocate()
         results.deallocate()
     }

@@ -27,4 +27,27 @@ import Testing
             }
         }
     }
+
+    @Test func rowScoresEqualOneDotPerRow() {
+        var rng = SeededRandom(seed: 12)
+        let dimension = 37, rows = 50
+        let units = (0..<rows * dimension).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+        let query = (0..<dimension).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+        let ids = [Int32(49), 0, 7, 7, 23, 48, 1]
+        var out = [Float](repeating: .nan, count: ids.count + 1)
+        units.withUnsafeBufferPointer { u in
+            query.withUnsafeBufferPointer { q in
+                ids.withUnsafeBufferPointer { i in
+                    out.withUnsafeMutableBufferPointer { o in
+                        guard let ub = u.baseAddress, let qb = q.baseAddress, let ib = i.baseAddress, let ob = o.baseAddress else { return }
+                        ckernels_dot_f32_rows(qb, ub, dimension, ib, ids.count, ob)
+                        for (k, id) in ids.enumerated() {
+                            #expect(ob[k] == ckernels_dot_f32(qb, ub + Int(id) * dimension, dimension), "row \(id)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(out[ids.count].isNaN, "wrote past count")
+    }
 }
