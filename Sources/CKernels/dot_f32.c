@@ -130,4 +130,3 @@ float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n) {
 
 int ckernels_dot_f32_level(void) { return configured_dot_level(); }
 
-void ckernels_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }

@@ -50,9 +50,6 @@ void ckernels_dot_f32_rows(const float *query, const float *units, size_t dimens
 /* The same product at a given level (a level above the CPU's, or below 0, is the CPU's best). */
 float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n);
 
-/* Hints the CPU to load the cache line at `p` (no effect on results). */
-void ckernels_prefetch(const void *p);
-
 /* Hints the CPU to load every cache line of the `bytes` bytes at `p` (no effect on results). */
 static inline void ckernels_prefetch_span(const void *p, size_t bytes) {
     const char *c = (const char *)p;

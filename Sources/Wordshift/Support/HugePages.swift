@@ -7,7 +7,7 @@ import Glibc
 ///
 /// A graph search touches a few thousand rows scattered over hundreds of megabytes: with 4 KiB
 /// pages nearly every row costs a TLB miss and a page-table walk. On Linux, where the system's
-/// setting is `madvise` (Debian's default), an array is backed by 2 MiB pages only if asked;
+/// setting is `madvise` (as on the machines measured here), an array gets 2 MiB pages only if asked;
 /// this asks for the 2 MiB-aligned interior of a fresh allocation, before it is first written,
 /// so the pages it gets are ones the array fills completely (resident memory does not grow).
 /// The kernel may refuse or fall back to small pages; nothing depends on it. On other systems,
