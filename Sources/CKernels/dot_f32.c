@@ -61,39 +61,6 @@ static float dot_f32_avx512(const float *a, const float *b, size_t n) {
     return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
-typedef float (*dot_f32_fn)(const float *, const float *, size_t);
-
-/* The best level this CPU runs: 2 AVX-512F, 1 AVX2+FMA, 0 portable C. */
-static int cpu_dot_level(void) {
-    __builtin_cpu_init();
-    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
-    return __builtin_cpu_supports("avx512f") ? 2 : 1;
-}
-
-static dot_f32_fn dot_f32_at(int level) {
-    int best = cpu_dot_level();
-    if (level < 0 || level > best) level = best;
-    return level == 2 ? dot_f32_avx512 : level == 1 ? dot_f32_avx2 : dot_f32_portable;
-}
-
-/* WORDSHIFT_DOT_LEVEL=1 or 0 caps the level, for comparisons. */
-static int configured_dot_level(void) {
-    const char *cap = getenv("WORDSHIFT_DOT_LEVEL");
-    int best = cpu_dot_level();
-    if (cap != NULL && cap[0] >= '0' && cap[0] <= '2' && cap[1] == 0 && cap[0] - '0' < best) return cap[0] - '0';
-    return best;
-}
-
-float ckernels_dot_f32(const float *a, const float *b, size_t n) {
-    static dot_f32_fn cached = NULL;
-    dot_f32_fn f = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (f == NULL) {
-        f = dot_f32_at(configured_dot_level());
-        __atomic_store_n(&cached, f, __ATOMIC_RELAXED);
-    }
-    return f(a, b, n);
-}
-
 /* Scores of one query against listed rows, the next row's first cache lines requested while
  * the current one is summed; one call per graph node instead of one per neighbour. */
 #define DOT_ROWS(name, dot, attr) \
@@ -112,21 +79,51 @@ DOT_ROWS(dot_rows_portable, dot_f32_portable, )
 DOT_ROWS(dot_rows_avx2, dot_f32_avx2, __attribute__((target("avx2,fma"))))
 DOT_ROWS(dot_rows_avx512, dot_f32_avx512, __attribute__((target("avx512f"))))
 
+typedef float (*dot_f32_fn)(const float *, const float *, size_t);
 typedef void (*dot_rows_fn)(const float *, const float *, size_t, const int32_t *, size_t, float *);
+
+/* Indexed by level: 0 portable C, 1 AVX2+FMA, 2 AVX-512F. */
+static const dot_f32_fn dots[3] = {dot_f32_portable, dot_f32_avx2, dot_f32_avx512};
+static const dot_rows_fn dot_rows[3] = {dot_rows_portable, dot_rows_avx2, dot_rows_avx512};
+
+/* The best level this CPU runs. */
+static int cpu_dot_level(void) {
+    __builtin_cpu_init();
+    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
+    return __builtin_cpu_supports("avx512f") ? 2 : 1;
+}
+
+/* The level in use: the CPU's best, capped by WORDSHIFT_DOT_LEVEL=1 or 0 (for comparisons). */
+static int dot_level(void) {
+    int level = cpu_dot_level();
+    const char *cap = getenv("WORDSHIFT_DOT_LEVEL");
+    if (cap != NULL && cap[0] >= '0' && cap[0] <= '2' && cap[1] == 0 && cap[0] - '0' < level) level = cap[0] - '0';
+    return level;
+}
+
+/* The hot paths keep the chosen kernel itself (one load and an indirect call per use). */
+float ckernels_dot_f32(const float *a, const float *b, size_t n) {
+    static dot_f32_fn cached = NULL;
+    dot_f32_fn f = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (f == NULL) {
+        f = dots[dot_level()];
+        __atomic_store_n(&cached, f, __ATOMIC_RELAXED);
+    }
+    return f(a, b, n);
+}
 
 void ckernels_dot_f32_rows(const float *query, const float *units, size_t dimension, const int32_t *ids, size_t count,
                            float *out) {
     static dot_rows_fn cached = NULL;
     dot_rows_fn f = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (f == NULL) {
-        int level = configured_dot_level();
-        f = level == 2 ? dot_rows_avx512 : level == 1 ? dot_rows_avx2 : dot_rows_portable;
+        f = dot_rows[dot_level()];
         __atomic_store_n(&cached, f, __ATOMIC_RELAXED);
     }
     f(query, units, dimension, ids, count, out);
 }
 
-float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n) { return dot_f32_at(level)(a, b, n); }
-
-int ckernels_dot_f32_level(void) { return configured_dot_level(); }
-
+float ckernels_dot_f32_at(int level, const float *a, const float *b, size_t n) {
+    int best = cpu_dot_level();
+    return dots[level < 0 || level > best ? best : level](a, b, n);
+}

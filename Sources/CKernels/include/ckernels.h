@@ -39,9 +39,6 @@ int ckernels_openblas_sgemm_nt(size_t m, size_t n, size_t d, const float *a, siz
  * WORDSHIFT_DOT_LEVEL=1|0 caps the level for comparisons). */
 float ckernels_dot_f32(const float *a, const float *b, size_t n);
 
-/* The level ckernels_dot_f32 uses: 2 AVX-512F, 1 AVX2+FMA, 0 portable C. */
-int ckernels_dot_f32_level(void);
-
 /* out[i] = ckernels_dot_f32(query, units + ids[i] * dimension, dimension) for i < count (ids must
  * be rows of units), prefetching the next row while summing one. */
 void ckernels_dot_f32_rows(const float *query, const float *units, size_t dimension, const int32_t *ids, size_t count,
