@@ -36,14 +36,13 @@ import argparse, json, math, os, platform, shutil, sqlite3, statistics, subproce
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_vectors import read_store  # noqa: E402
+
 
 def load_units(store):
-    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    dim = int(db.execute("SELECT value FROM meta WHERE key='dimension'").fetchone()[0])
-    words = [w for (w,) in db.execute("SELECT word FROM words ORDER BY id")]
-    blob = b"".join(v for (v,) in db.execute("SELECT vector FROM vectors ORDER BY id"))
-    units = np.frombuffer(blob, dtype="<f4").reshape(len(words), dim)
-    return words, np.ascontiguousarray(units)
+    words, _, units = read_store(store)
+    return words, units
 
 
 def run_child(cmd):

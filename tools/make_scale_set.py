@@ -13,22 +13,12 @@ is already a word, or another pair's name ("x_y" + "z" and "x" + "y_z"), is skip
 
   tools/make_scale_set.py --store S.sqlite --corpus enwiki-2015.txt.gz --rows 2000000 --out S2M.w2v.bin
 """
-import argparse, collections, gzip, json, sqlite3, sys
+import argparse, collections, gzip, json, os, sys
 
 import numpy as np
 
-
-def read_store(path):
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dim = int(db.execute("SELECT value FROM meta WHERE key='dimension'").fetchone()[0])
-    encoding = db.execute("SELECT value FROM meta WHERE key='vector_encoding'").fetchone()
-    if encoding and encoding[0] != "float32":
-        sys.exit(f"{path}: vectors are {encoding[0]}; give a float32 store")
-    rows = db.execute("SELECT w.word, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id ORDER BY w.id").fetchall()
-    words = [r[0] for r in rows]
-    norms = np.array([r[1] for r in rows], dtype=np.float64)
-    units = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").reshape(len(rows), dim)
-    return words, norms, units
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_vectors import read_store  # noqa: E402
 
 
 def main():

@@ -41,7 +41,7 @@ enum TextVectorReader {
                 begun = true
             }
             let values = try parse(batch, rows, dimension: dimension, path: path, threads: options.threads)
-            try sink.add(words: words, values: values)
+            try sink.add(words: words, values: consume values)
             report.rows += rows.count
             batch.removeAll(keepingCapacity: true); rows.removeAll(keepingCapacity: true); words.removeAll(keepingCapacity: true)
         }

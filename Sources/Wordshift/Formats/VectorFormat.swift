@@ -106,6 +106,6 @@ public struct LoadReport: Codable, Sendable {
 package protocol VectorSink {
     mutating func begin(dimension: Int, expectedCount: Int?) throws
     /// `values` holds `words.count × dimension` floats, row-major. The arrays are handed over
-    /// (readers do not reuse them), so a sink may keep them without copying.
-    mutating func add(words: [String], values: [Float]) throws
+    /// (readers do not reuse them), so a sink may keep or change them without copying.
+    mutating func add(words: [String], values: consuming [Float]) throws
 }

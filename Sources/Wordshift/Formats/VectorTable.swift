@@ -36,7 +36,7 @@ public struct VectorTable: VectorSink, Sendable {
         }
     }
 
-    package mutating func add(words batch: [String], values batchValues: [Float]) throws {
+    package mutating func add(words batch: [String], values batchValues: consuming [Float]) throws {
         words.append(contentsOf: batch)
         values.append(contentsOf: batchValues)
     }

@@ -1,6 +1,6 @@
 /// Keeps an ``HNSWIndex`` inside its store (docs/store.md, "Approximate-search index"): one
 /// row of `ann_index` describes it, `ann_index_parts` holds its arrays in chunks, and triggers
-/// on `vectors` mark it stale the moment any client inserts, changes or deletes a vector.
+/// on the vector table mark it stale the moment any client inserts, changes or deletes a vector.
 /// A reader also compares the fingerprint of the vectors it loaded with the one the index was
 /// built from, so an index is never used over other vectors, silently or otherwise.
 public enum HNSWStore {
@@ -44,7 +44,10 @@ public enum HNSWStore {
     static let layoutVersion = 1
     static let chunkBytes = 4 << 20
 
-    static let schema = """
+    /// The index tables and the triggers that mark it stale, on `vectorTable` (`vector_chunks`
+    /// in a version-5 store, `vectors` in an older one).
+    static func schema(on vectorTable: String) -> String {
+        """
         CREATE TABLE IF NOT EXISTS ann_index (name TEXT PRIMARY KEY, kind TEXT NOT NULL, layout INTEGER NOT NULL,
             rows INTEGER NOT NULL, dimension INTEGER NOT NULL, m INTEGER NOT NULL, ef_construction INTEGER NOT NULL,
             seed INTEGER NOT NULL, entry_point INTEGER NOT NULL, max_level INTEGER NOT NULL,
@@ -52,13 +55,14 @@ public enum HNSWStore {
             build_seconds REAL NOT NULL, build_threads INTEGER NOT NULL, built_at TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS ann_index_parts (name TEXT NOT NULL, part TEXT NOT NULL, seq INTEGER NOT NULL,
             data BLOB NOT NULL, PRIMARY KEY (name, part, seq));
-        CREATE TRIGGER IF NOT EXISTS ann_stale_on_insert AFTER INSERT ON vectors
+        CREATE TRIGGER IF NOT EXISTS ann_stale_on_insert AFTER INSERT ON \(vectorTable)
             BEGIN UPDATE ann_index SET stale = 'a vector was inserted after the index was built' WHERE stale IS NULL; END;
-        CREATE TRIGGER IF NOT EXISTS ann_stale_on_update AFTER UPDATE ON vectors
+        CREATE TRIGGER IF NOT EXISTS ann_stale_on_update AFTER UPDATE ON \(vectorTable)
             BEGIN UPDATE ann_index SET stale = 'a vector was changed after the index was built' WHERE stale IS NULL; END;
-        CREATE TRIGGER IF NOT EXISTS ann_stale_on_delete AFTER DELETE ON vectors
+        CREATE TRIGGER IF NOT EXISTS ann_stale_on_delete AFTER DELETE ON \(vectorTable)
             BEGIN UPDATE ann_index SET stale = 'a vector was deleted after the index was built' WHERE stale IS NULL; END;
         """
+    }
 
     static let dropSQL = """
         DROP TRIGGER IF EXISTS ann_stale_on_insert; DROP TRIGGER IF EXISTS ann_stale_on_update;
@@ -83,7 +87,7 @@ public enum HNSWStore {
                 throw WordshiftError.invalidArgument("\(path): the index has \(index.count) rows of dimension \(index.vectors.dimension); the store holds other vectors")
             }
             try db.execute(dropSQL)
-            try db.execute(schema)
+            try db.execute(schema(on: try db.tableExists("vector_chunks") ? "vector_chunks" : "vectors"))
             let ins = try db.prepare("""
                 INSERT INTO ann_index(name, kind, layout, rows, dimension, m, ef_construction, seed, entry_point, max_level,
                     vectors_fingerprint, checksum, bytes, stale, build_seconds, build_threads, built_at)

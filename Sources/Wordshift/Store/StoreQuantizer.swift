@@ -104,55 +104,46 @@ public enum StoreQuantizer {
         try db.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE")
         try db.execute(HNSWStore.dropSQL)
         try db.execute("BEGIN")
-        if let product {
-            try rewrite(db, from: store, product: product, progress: progress)
-            try db.execute("COMMIT")
-            try db.execute("VACUUM")
-            progress.end()
-            return
-        }
-        let read = try store.database.prepare("SELECT id, vector FROM vectors ORDER BY id")
-        let put = try db.prepare("UPDATE vectors SET vector = ? WHERE id = ?")
+        // The re-encoded rows replace the copy's vectors (one row per word in a store older than
+        // version 5) with chunks.
+        try db.execute("DROP TABLE IF EXISTS vectors; DROP TABLE IF EXISTS vector_chunks")
         let d = store.dimension
+        let m = product?.quantizer.subquantizers ?? 0
+        let rowBytes = product == nil ? encoding.rowBytes(dimension: d) ?? 0 : m
+        let chunks = try VectorChunkWriter(db, rowBytes: rowBytes)
         var unit = [Float](repeating: 0, count: d)
-        var n = 0
         progress.begin("quantize", total: Double(store.count), unit: " vectors")
-        while try read.step() {
-            let ok = unit.withUnsafeMutableBufferPointer { u in
-                u.baseAddress.map { VectorEncoding.float32.decode(read.blob(1), into: $0, dimension: d) } ?? false
+        try store.layout.scan(store.database, path: store.path, count: store.count, rowBytes: store.rowBytes) { row, norm, blob in
+            if let product {
+                try product.codes.withUnsafeBytes { all in
+                    guard let codes = all.baseAddress, (row + 1) * m <= all.count else {
+                        throw WordshiftError.invalidArgument("product quantization produced no code for row \(row)")
+                    }
+                    try chunks.append(norm: norm) { $0.copyMemory(from: codes + row * m, byteCount: m) }
+                }
+            } else {
+                let ok = unit.withUnsafeMutableBufferPointer { u in
+                    u.baseAddress.map { VectorEncoding.float32.decode(blob, into: $0, dimension: d) } ?? false
+                }
+                guard ok else { throw WordshiftError.notAStore(path: store.path, message: "vector row \(row) has the wrong size") }
+                let bytes = unit.withUnsafeBufferPointer { b in b.baseAddress.map { encoding.encode($0, dimension: d) } ?? [] }
+                try bytes.withUnsafeBytes { encoded in
+                    try chunks.append(norm: norm) { out in if let e = encoded.baseAddress { out.copyMemory(from: e, byteCount: rowBytes) } }
+                }
             }
-            guard ok else { throw WordshiftError.notAStore(path: store.path, message: "vector row \(read.int(0)) has the wrong size") }
-            guard let bytes = unit.withUnsafeBufferPointer({ b in b.baseAddress.map { encoding.encode($0, dimension: d) } }) else { continue }
-            try bytes.withUnsafeBytes { try put.bind(1, copying: $0) }
-            try put.bind(2, read.int(0))
-            _ = try put.step()
-            put.reset()
-            n += 1
-            if n & 0x3FFF == 0 { progress.update(Double(n)) }
+            if row & 0x3FFF == 0 { progress.update(Double(row)) }
         }
-        try StoreUpdate.setMeta([MetaKey.vectorEncoding: encoding.rawValue, MetaKey.quantizedFrom: store.path], in: db)
-        try StoreSchema.requireVersion(StoreSchema.quantizedVersion, in: db)
+        try chunks.flush()
+        var meta = [MetaKey.vectorEncoding: encoding.rawValue, MetaKey.quantizedFrom: store.path,
+                    MetaKey.vectorChunkRows: String(chunks.rowsPerChunk)]
+        if let product {
+            try ProductQuantizerStore.write(product.quantizer, training: product.training, to: db)
+            meta[MetaKey.vectorEncoding] = VectorEncoding.pq.rawValue
+        }
+        try StoreUpdate.setMeta(meta, in: db)
+        try StoreSchema.requireVersion(StoreSchema.chunkedVersion, in: db)
         try db.execute("COMMIT")
         try db.execute("VACUUM")
         progress.end()
-    }
-
-    /// Replaces every row with its product-quantization code and writes the codebooks.
-    private static func rewrite(_ db: SQLiteConnection, from store: VectorStore, product: ProductCode, progress: ProgressReporter) throws {
-        let m = product.quantizer.subquantizers
-        let put = try db.prepare("UPDATE vectors SET vector = ? WHERE id = ?")
-        progress.begin("quantize", total: Double(store.count), unit: " vectors")
-        try product.codes.withUnsafeBytes { all in
-            for row in 0..<store.count {
-                try put.bind(1, copying: UnsafeRawBufferPointer(rebasing: all[row * m..<(row + 1) * m]))
-                try put.bind(2, row)
-                _ = try put.step()
-                put.reset()
-                if row & 0x3FFF == 0 { progress.update(Double(row)) }
-            }
-        }
-        try ProductQuantizerStore.write(product.quantizer, training: product.training, to: db)
-        try StoreUpdate.setMeta([MetaKey.vectorEncoding: VectorEncoding.pq.rawValue, MetaKey.quantizedFrom: store.path], in: db)
-        try StoreSchema.requireVersion(StoreSchema.productQuantizedVersion, in: db)
     }
 }

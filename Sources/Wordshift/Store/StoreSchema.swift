@@ -4,10 +4,10 @@ package enum StoreSchema {
     package static let applicationID: Int32 = 0x5753_4846
     /// The newest format this build reads and writes. Bumped when a reader of an older version
     /// could misread the file.
-    package static let formatVersion = 4
-    /// The version a new store is written as: a store without named vector sets is a
-    /// version-1 file, which every Wordshift reader reads.
-    package static let baseFormatVersion = 1
+    package static let formatVersion = 5
+    /// The version a new store is written as: its vectors are in chunks
+    /// (``chunkedVersion``), which readers before version 5 cannot find.
+    package static let baseFormatVersion = chunkedVersion
     /// Version 2 adds named vector sets and heads trained over them (a version-1 reader would
     /// load such a head over the store's main vectors and predict nonsense, so it must refuse).
     package static let vectorSetsVersion = 2
@@ -17,13 +17,16 @@ package enum StoreSchema {
     /// Version 4 adds product-quantized vectors (meta `vector_encoding` `pq`, table
     /// `pq_codebooks`): a version-3 reader would not find the codebooks it needs to decode them.
     package static let productQuantizedVersion = 4
+    /// Version 5 keeps the main vectors in chunks of rows (table `vector_chunks`, meta
+    /// `vector_chunk_rows`; ``VectorLayout``) instead of one `vectors` row per word: a version-4
+    /// reader would find no vectors.
+    package static let chunkedVersion = 5
     /// SQLite page size for new stores: fewer, fuller pages for 1,200-byte vector rows.
-    package static let pageSize = 16384
+    package static let pageSize = 65536
 
     static let createTables = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE words (id INTEGER PRIMARY KEY, word TEXT NOT NULL, count INTEGER);
-        CREATE TABLE vectors (id INTEGER PRIMARY KEY, norm REAL NOT NULL, vector BLOB NOT NULL);
         """
 
     /// Raises the store's version (`PRAGMA user_version` and meta `format_version`) to at least
@@ -64,6 +67,9 @@ public enum MetaKey {
     public static let vectorEncoding = "vector_encoding"
     /// For a quantized store: the path of the float32 store it was made from, as given.
     public static let quantizedFrom = "quantized_from"
+    /// For a chunked store (format version 5): rows per `vector_chunks` row, as a decimal
+    /// string (``VectorLayout``); absent in older stores, which keep one `vectors` row per word.
+    public static let vectorChunkRows = "vector_chunk_rows"
     /// For a product-quantized store: the number of subquantizers (code bytes per row), as a decimal string.
     public static let pqSubquantizers = "pq_subquantizers"
     /// For a product-quantized store: how its codebooks were learned (``ProductQuantizer/TrainingOptions`` as JSON).

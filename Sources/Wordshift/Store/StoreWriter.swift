@@ -15,9 +15,8 @@ public final class StoreWriter {
     private let temporaryPath: String
     private var connection: SQLiteConnection?
     private let insertWord: SQLiteStatement
-    private let insertVector: SQLiteStatement
+    private let chunks: VectorChunkWriter
     private var meta: [(String, String)] = []
-    private var unit: [Float]
 
     /// Starts a new store bound for `path`, written to a temporary file next to it.
     ///
@@ -30,7 +29,6 @@ public final class StoreWriter {
         guard dimension > 0 else { throw WordshiftError.invalidArgument("dimension must be positive") }
         self.path = path
         self.dimension = dimension
-        unit = [Float](repeating: 0, count: dimension)
         temporaryPath = System.temporarySibling(of: path)
         TemporaryFiles.register(temporaryPath)
         do {
@@ -38,13 +36,13 @@ public final class StoreWriter {
             // The file is private until renamed, so no journal is needed for atomicity.
             try db.execute("""
                 PRAGMA page_size=\(StoreSchema.pageSize); PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-                PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;
+                PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384;
                 PRAGMA application_id=\(StoreSchema.applicationID); PRAGMA user_version=\(StoreSchema.baseFormatVersion);
                 """)
             try db.execute(StoreSchema.createTables)
             try db.execute("BEGIN")
             insertWord = try db.prepare("INSERT INTO words(id, word, count) VALUES (?, ?, ?)")
-            insertVector = try db.prepare("INSERT INTO vectors(id, norm, vector) VALUES (?, ?, ?)")
+            chunks = try VectorChunkWriter(db, rowBytes: 4 * dimension)
             connection = db
         } catch {
             TemporaryFiles.remove(temporaryPath)
@@ -53,6 +51,7 @@ public final class StoreWriter {
         setMeta(MetaKey.format, "wordshift-store")
         setMeta(MetaKey.formatVersion, String(StoreSchema.baseFormatVersion))
         setMeta(MetaKey.dimension, String(dimension))
+        setMeta(MetaKey.vectorChunkRows, String(chunks.rowsPerChunk))
         setMeta(MetaKey.toolVersion, WordshiftVersion.string)
         setMeta(MetaKey.createdAt, Timestamp.nowISO8601())
     }
@@ -74,29 +73,85 @@ public final class StoreWriter {
     /// `export`, which multiplies in double, gives back every component within one ulp.
     public func add(word: String, count wordCount: Int?, vector: UnsafeBufferPointer<Float>) throws {
         precondition(vector.count == dimension, "vector length must equal the store dimension")
-        var squares = 0.0
-        for i in 0..<dimension {
-            let v = Double(vector[i])
-            squares += v * v
-        }
-        let norm = squares.squareRoot()
-        guard norm.isFinite, Float(norm).isFinite else {
-            throw WordshiftError.invalidArgument("the vector of \(Quote.word(word)) is not finite (NaN, infinite, or too large for float32); "
-                + "a store holds finite numbers only")
-        }
+        let norm = try Self.checkedNorm(vector, word: word)
         let inv = norm > 0 ? 1 / norm : 0
-        for i in 0..<dimension { unit[i] = Float(Double(vector[i]) * inv) }
+        let d = dimension
+        try addRow(word: word, count: wordCount, norm: norm) { out in
+            for i in 0..<d { out.storeBytes(of: Float(Double(vector[i]) * inv), toByteOffset: 4 * i, as: Float.self) }
+        }
+    }
+
+    /// Appends one word with the unit vector and norm ``normalize(_:word:)`` made of its vector.
+    func add(word: String, count wordCount: Int?, unit: UnsafeBufferPointer<Float>, norm: Double) throws {
+        precondition(unit.count == dimension, "vector length must equal the store dimension")
+        try addRow(word: word, count: wordCount, norm: norm) { out in
+            if let u = unit.baseAddress { out.copyMemory(from: u, byteCount: 4 * unit.count) }
+        }
+    }
+
+    /// Appends words with the unit vectors (row-major) and norms ``normalize(_:word:)`` made of
+    /// their vectors: whole chunks of them go to SQLite without a copy.
+    func add(words: [String], units: UnsafeBufferPointer<Float>, norms: UnsafeBufferPointer<Double>) throws {
+        precondition(units.count == words.count * dimension && norms.count == words.count, "one unit vector and norm per word")
+        for word in words {
+            try insertWord.bind(1, count)
+            try insertWord.bind(2, word)
+            try insertWord.bindNull(3)
+            try insertWord.step()
+            insertWord.reset()
+            count += 1
+            if count == 1 { TestHooks.pause(.storeRows) }
+        }
+        try chunks.append(rows: words.count, norms: norms, vectors: UnsafeRawBufferPointer(units))
+    }
+
+    private func addRow(word: String, count wordCount: Int?, norm: Double, _ fill: (UnsafeMutableRawPointer) -> Void) throws {
         try insertWord.bind(1, count)
         try insertWord.bind(2, word)
         if let wordCount { try insertWord.bind(3, wordCount) } else { try insertWord.bindNull(3) }
         try insertWord.step()
         insertWord.reset()
-        try insertVector.bind(1, count)
-        try insertVector.bind(2, norm)
-        try unit.withUnsafeBytes { try insertVector.bind(3, blob: $0); try insertVector.step() }
-        insertVector.reset()
+        try chunks.append(norm: norm, fill)
         count += 1
         if count == 1 { TestHooks.pause(.storeRows) }
+    }
+
+    /// Replaces `vector` by its unit vector (rounded once from double) and returns its norm, as
+    /// ``add(word:count:vector:)`` stores them; throws for a vector that is not finite.
+    static func normalize(_ vector: UnsafeMutableBufferPointer<Float>, word: String) throws -> Double {
+        let norm = try checkedNorm(UnsafeBufferPointer(vector), word: word)
+        let inv = norm > 0 ? 1 / norm : 0
+        for i in vector.indices { vector[i] = Float(Double(vector[i]) * inv) }
+        return norm
+    }
+
+    private static func checkedNorm(_ vector: UnsafeBufferPointer<Float>, word: String) throws -> Double {
+        let norm = Self.norm(vector)
+        guard norm.isFinite, Float(norm).isFinite else {
+            throw WordshiftError.invalidArgument("the vector of \(Quote.word(word)) is not finite (NaN, infinite, or too large for float32); "
+                + "a store holds finite numbers only")
+        }
+        return norm
+    }
+
+    /// The length of `vector` in double precision. Four running sums (a fixed order, so the
+    /// same vector always gives the same norm) let the loop use SIMD.
+    static func norm(_ vector: UnsafeBufferPointer<Float>) -> Double {
+        var sums = SIMD4<Double>(repeating: 0)
+        let whole = vector.count & ~3
+        var i = 0
+        while i < whole {
+            let v = SIMD4<Double>(Double(vector[i]), Double(vector[i + 1]), Double(vector[i + 2]), Double(vector[i + 3]))
+            sums += v * v
+            i += 4
+        }
+        var squares = (sums[0] + sums[1]) + (sums[2] + sums[3])
+        while i < vector.count {
+            let v = Double(vector[i])
+            squares += v * v
+            i += 1
+        }
+        return squares.squareRoot()
     }
 
     /// Runs `body` with the connection of the store under construction (inside its
@@ -112,6 +167,7 @@ public final class StoreWriter {
         do {
             if count == 0 { throw WordshiftError.emptyInput(path: path, message: "no vectors to store") }
             setMeta(MetaKey.count, String(count))
+            try chunks.flush()
             try db.execute(StoreSchema.createIndexes)
             let put = try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
             for (k, v) in meta {

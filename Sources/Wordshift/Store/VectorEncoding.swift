@@ -1,4 +1,4 @@
-/// How the `vectors` table of a store holds each unit vector (meta `vector_encoding`;
+/// How a store holds each unit vector in its vector chunks (meta `vector_encoding`;
 /// docs/store.md, "Quantized stores"). Rows are decoded to float32 when read, so every query
 /// runs on any encoding; a quantized row is renormalised to unit length as it is decoded.
 public enum VectorEncoding: String, Codable, Sendable, CaseIterable {

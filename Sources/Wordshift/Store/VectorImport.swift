@@ -98,19 +98,16 @@ public enum VectorImport {
         let progress = ProgressReporter(handler)
         progress.begin("export", total: Double(store.count), unit: " vectors")
         do {
-            let s = try store.connection.prepare(
-                "SELECT w.word, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id ORDER BY w.id")
+            let words = try store.loadWords().words
             var row = [Float](repeating: 0, count: store.dimension)
             var n = 0
-            while try s.step() {
-                let blob = s.blob(2)
+            try store.layout.scan(store.connection, path: store.path, count: words.count, rowBytes: store.rowBytes) { id, norm, blob in
                 guard row.withUnsafeMutableBufferPointer({ r in r.baseAddress.map { store.decodeRow(blob, into: $0) } ?? false }) else {
-                    throw WordshiftError.notAStore(path: store.path, message: "vector row \(n) has \(blob.count) bytes")
+                    throw WordshiftError.notAStore(path: store.path, message: "vector row \(id) has \(blob.count) bytes")
                 }
                 // In double with the stored double norm: one rounding, within one ulp of the original.
-                let norm = s.double(1)
                 for j in 0..<row.count { row[j] = Float(Double(row[j]) * norm) }
-                try row.withUnsafeBufferPointer { try writer.write(word: s.string(0), vector: $0) }
+                try row.withUnsafeBufferPointer { try writer.write(word: words[id], vector: $0) }
                 n += 1
                 if n & 0x3FFF == 0 { progress.update(Double(n)) }
             }
@@ -142,9 +139,19 @@ struct StoreSink: VectorSink {
         progress.begin("import", total: expectedCount.map(Double.init), unit: " vectors")
     }
 
-    mutating func add(words: [String], values: [Float]) throws {
+    /// Normalizes the rows here, on the reader's thread, so that the writer's thread only
+    /// inserts (the two are about even that way).
+    mutating func add(words: [String], values: consuming [Float]) throws {
         guard let writer else { return }
-        let job = InsertJob(writer: writer, words: words, values: values, progress: progress)
+        var units = consume values
+        let d = writer.dimension
+        var norms = [Double](repeating: 0, count: words.count)
+        try units.withUnsafeMutableBufferPointer { v in
+            for (i, word) in words.enumerated() where (i + 1) * d <= v.count {
+                norms[i] = try StoreWriter.normalize(UnsafeMutableBufferPointer(rebasing: v[(i * d)..<((i + 1) * d)]), word: word)
+            }
+        }
+        let job = InsertJob(writer: writer, words: words, units: units, norms: norms, progress: progress)
         try worker.submit { try job.run() }
     }
 
@@ -155,15 +162,13 @@ struct StoreSink: VectorSink {
 private struct InsertJob: @unchecked Sendable {
     let writer: StoreWriter
     let words: [String]
-    let values: [Float]
+    let units: [Float]
+    let norms: [Double]
     let progress: ProgressReporter
 
     func run() throws {
-        let d = writer.dimension
-        try values.withUnsafeBufferPointer { v in
-            for (i, w) in words.enumerated() {
-                try writer.add(word: w, count: nil, vector: UnsafeBufferPointer(rebasing: v[(i * d)..<((i + 1) * d)]))
-            }
+        try units.withUnsafeBufferPointer { u in
+            try norms.withUnsafeBufferPointer { n in try writer.add(words: words, units: u, norms: n) }
         }
         progress.update(Double(writer.count))
     }

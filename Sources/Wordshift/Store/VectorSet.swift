@@ -159,11 +159,10 @@ public enum VectorSets {
         while try v.step() { try put(v.blob(2), norm: v.double(1), what: "row \(v.int(0))") }
         if !storeRows.isEmpty {
             // Store rows in id order; the ones the set replaces are skipped.
-            let s = try db.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
             var next = 0
-            while next < storeRows.count, try s.step() {
-                guard s.int(0) == storeRows[next] else { continue }
-                try put(s.blob(2), norm: s.double(1), what: "store row \(storeRows[next])", fromStore: true)
+            try store.layout.scan(db, path: path, count: store.count, rowBytes: store.rowBytes) { id, norm, blob in
+                guard next < storeRows.count, id == storeRows[next] else { return }
+                try put(blob, norm: norm, what: "store row \(id)", fromStore: true)
                 next += 1
             }
         }

@@ -13,6 +13,8 @@ public final class VectorStore {
     public let encoding: VectorEncoding
     /// The codebooks of a product-quantized store (`encoding` `pq`), nil otherwise.
     public let productQuantizer: ProductQuantizer?
+    /// Where the vectors are: one row per word (format versions 1–4) or chunks (version 5).
+    package let layout: VectorLayout
     let connection: SQLiteConnection
     private var lookupStatement: SQLiteStatement?
 
@@ -56,6 +58,7 @@ public final class VectorStore {
         dimension = d
         count = c
         encoding = e
+        layout = try VectorLayout(meta: m, path: path)
         productQuantizer = e == .pq ? try ProductQuantizerStore.read(from: connection, path: path, meta: m, dimension: d) : nil
         try connection.execute("PRAGMA mmap_size=\(Self.memoryMapBytes); PRAGMA cache_size=\(Self.cacheSize)")
     }
@@ -78,10 +81,10 @@ public final class VectorStore {
         return try body()
     }
 
-    /// Bytes of one row of the `vectors` table.
+    /// Bytes of one encoded row (in a vector chunk, or a `vectors` row of an older store).
     public var rowBytes: Int { productQuantizer?.subquantizers ?? encoding.rowBytes(dimension: dimension) ?? 0 }
 
-    /// Decodes one row of the `vectors` table into `out` (`dimension` values, a unit vector);
+    /// Decodes one encoded row into `out` (`dimension` values, a unit vector);
     /// false when the blob has the wrong size.
     package func decodeRow(_ blob: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>) -> Bool {
         if let productQuantizer { return productQuantizer.decode(blob, into: out) }
@@ -97,19 +100,19 @@ public final class VectorStore {
     /// Row id, unit vector and norm of `word`.
     public func lookup(_ word: String) throws -> (id: Int, unit: [Float], norm: Float)? {
         if lookupStatement == nil {
-            lookupStatement = try connection.prepare(
-                "SELECT v.id, v.norm, v.vector FROM words w JOIN vectors v ON v.id = w.id WHERE w.word = ?")
+            lookupStatement = try connection.prepare(layout.lookupSQL)
         }
         guard let s = lookupStatement else { return nil }
         defer { s.reset() }
         try s.bind(1, word)
         guard try s.step() else { return nil }
-        let blob = s.blob(2)
+        let id = s.int(0)
         var unit = [Float](repeating: 0, count: dimension)
-        guard unit.withUnsafeMutableBufferPointer({ u in u.baseAddress.map { decodeRow(blob, into: $0) } ?? false }) else {
-            throw WordshiftError.notAStore(path: path, message: "vector row \(s.int(0)) has \(blob.count) bytes, expected \(rowBytes)")
+        guard let (norm, bytes) = layout.row(of: s, id: id, rowBytes: rowBytes),
+              unit.withUnsafeMutableBufferPointer({ u in u.baseAddress.map { decodeRow(bytes, into: $0) } ?? false }) else {
+            throw WordshiftError.notAStore(path: path, message: "vector row \(id) is missing or does not have \(rowBytes) bytes")
         }
-        return (s.int(0), unit, Float(s.double(1)))
+        return (id, unit, Float(norm))
     }
 
     /// The word with row id `id`, if any.
@@ -150,24 +153,16 @@ public final class VectorStore {
         progress.begin("loading", total: Double(words.count), unit: " vectors")
         let index = EmbeddingIndex(words: words, counts: counts, dimension: dimension)
         let codes = productQuantizer.map { ProductCodes(quantizer: $0, count: words.count) }
-        let row = try scanningUnmapped { () throws -> Int in
-            let s = try connection.prepare("SELECT id, norm, vector FROM vectors ORDER BY id")
-            var row = 0
-            while try s.step() {
-                let blob = s.blob(2)
+        let base = index.units.baseAddress
+        try scanningUnmapped {
+            try layout.scan(connection, path: path, count: words.count, rowBytes: rowBytes) { row, norm, blob in
                 // Product-quantized rows are decoded all at once below.
-                guard row < words.count, s.int(0) == row, let base = index.units.baseAddress,
-                      codes?.set(row: row, blob) ?? decodeRow(blob, into: base + row * dimension) else {
-                    throw WordshiftError.notAStore(path: path, message: "vector row \(row) is missing or has the wrong size")
+                guard let base, codes?.set(row: row, blob) ?? decodeRow(blob, into: base + row * dimension) else {
+                    throw WordshiftError.notAStore(path: path, message: "vector row \(row) has the wrong size")
                 }
-                index.norms[row] = Float(s.double(1))
-                row += 1
-                if row & 0xFFF == 0 { progress.update(Double(row)) }
+                index.norms[row] = Float(norm)
+                if row & 0xFFF == 0xFFF { progress.update(Double(row + 1)) }
             }
-            return row
-        }
-        guard row == words.count else {
-            throw WordshiftError.notAStore(path: path, message: "\(words.count) words but \(row) vectors")
         }
         if let codes {
             codes.decodeAll(into: index.unitBase, threads: Parallel.defaultThreads)

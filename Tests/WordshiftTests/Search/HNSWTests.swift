@@ -83,7 +83,7 @@ struct HNSWTests {
         let (path, vectors) = try Self.store(600, 8)
         try HNSWStore.save(try HNSWIndex.build(over: vectors, parameters: HNSWParameters(m: 6, efConstruction: 30), threads: 1), to: path)
         // Any client changing a vector fires the trigger.
-        try Self.sql(path, "UPDATE vectors SET norm = norm * 2 WHERE id = 3")
+        try Self.sql(path, "UPDATE vector_chunks SET norms = norms WHERE chunk = 0")
         #expect(try HNSWStore.info(try VectorStore(path: path))?.stale?.contains("changed") == true)
         let words = try WordVectors(path: path)
         #expect(words.approximateIndex == nil && words.approximateIndexProblem?.contains("changed") == true)
@@ -91,7 +91,7 @@ struct HNSWTests {
         try HNSWStore.save(try HNSWIndex.build(over: vectors, parameters: HNSWParameters(m: 6, efConstruction: 30), threads: 1), to: path)
         try Self.sql(path, """
             DROP TRIGGER ann_stale_on_update;
-            UPDATE vectors SET vector = (SELECT vector FROM vectors WHERE id = 1) WHERE id = 2;
+            UPDATE vector_chunks SET vectors = substr(vectors, 1, 64) || substr(vectors, 33, 32) || substr(vectors, 97) WHERE chunk = 0;
             """)
         guard case let .stale(reason) = try HNSWStore.load(from: try VectorStore(path: path), over: try VectorStore(path: path).loadIndex()) else {
             Issue.record("replaced vectors were not noticed")

@@ -74,9 +74,9 @@ struct ProductQuantizationTests {
         let store = try VectorStore(path: out)
         #expect(store.encoding == .pq && store.productQuantizer?.subquantizers == 6 && store.rowBytes == 6)
         #expect((store.productQuantizer?.rotation != nil) == optimized && (store.meta[MetaKey.pqRotation] != nil) == optimized)
-        #expect(try store.database.pragmaInt("user_version") == StoreSchema.productQuantizedVersion)
-        #expect(StoreSchema.productQuantizedVersion > StoreSchema.quantizedVersion, "a version-3 reader must refuse it")
-        let blob = try store.database.prepare("SELECT length(vector) FROM vectors WHERE id = 7")
+        #expect(try store.database.pragmaInt("user_version") == StoreSchema.chunkedVersion)
+        #expect(StoreSchema.chunkedVersion > StoreSchema.productQuantizedVersion, "a version-3 or 4 reader must refuse it")
+        let blob = try store.database.prepare("SELECT length(vectors) / (length(norms) / 8) FROM vector_chunks WHERE chunk = 0")
         #expect(try blob.step() && blob.int(0) == 6)
 
         // Round trip: every decoded row is a unit vector close to its original.
@@ -226,7 +226,7 @@ struct ProductQuantizationTests {
             }
         }
         // A truncated code row.
-        try damaged("UPDATE vectors SET vector = substr(vector, 1, 5) WHERE id = 2", open: false)
+        try damaged("UPDATE vector_chunks SET vectors = substr(vectors, 1, 5) WHERE chunk = 0", open: false)
         // A truncated codebook, a missing one, an extra one, a missing table, a bad count.
         try damaged("UPDATE pq_codebooks SET centroids = substr(centroids, 1, 100) WHERE subquantizer = 3", open: true)
         try damaged("DELETE FROM pq_codebooks WHERE subquantizer = 0", open: true)

@@ -17,10 +17,10 @@ struct QuantizeTests {
             #expect(summary.rows == PlantedVectors.words.count && summary.encoding == encoding)
             let store = try VectorStore(path: out)
             #expect(store.encoding == encoding && store.meta[MetaKey.vectorEncoding] == encoding.rawValue)
-            #expect(try store.database.pragmaInt("user_version") == StoreSchema.quantizedVersion)
-            #expect(StoreSchema.quantizedVersion > StoreSchema.vectorSetsVersion, "a version-2 reader must refuse it")
-            // Row blobs have the encoding's size.
-            let blob = try store.database.prepare("SELECT length(vector) FROM vectors WHERE id = 0")
+            #expect(try store.database.pragmaInt("user_version") == StoreSchema.chunkedVersion)
+            #expect(StoreSchema.chunkedVersion > StoreSchema.quantizedVersion, "a version-2 reader must refuse it")
+            // Rows have the encoding's size.
+            let blob = try store.database.prepare("SELECT length(vectors) / (length(norms) / 8) FROM vector_chunks WHERE chunk = 0")
             #expect(try blob.step() && blob.int(0) == encoding.rowBytes(dimension: store.dimension))
             let q = try WordVectors(path: out)
             for w in ["king", "cat", "lunch"] {
@@ -51,7 +51,7 @@ struct QuantizeTests {
         try PlantedVectors.writeStore(at: dir + "/p.sqlite")
         _ = try StoreQuantizer.quantize(dir + "/p.sqlite", to: .int8, out: dir + "/q.sqlite")
         let db = try SQLiteConnection(path: dir + "/q.sqlite", mode: .writer)
-        try db.execute("UPDATE vectors SET vector = substr(vector, 1, 5) WHERE id = 2")
+        try db.execute("UPDATE vector_chunks SET vectors = substr(vectors, 1, 5) WHERE chunk = 0")
         #expect(throws: WordshiftError.self) { try VectorStore(path: dir + "/q.sqlite").loadIndex() }
         try db.execute("UPDATE meta SET value = 'float8' WHERE key = 'vector_encoding'")
         #expect(throws: WordshiftError.self) { try VectorStore(path: dir + "/q.sqlite") }
