@@ -15,6 +15,9 @@ public final class StoreWriter {
     private let temporaryPath: String
     private var connection: SQLiteConnection?
     private let insertWord: SQLiteStatement
+    /// Inserts ``wordsPerInsert`` words at a time (prepared at the first batch).
+    private var insertWords: SQLiteStatement?
+    static let wordsPerInsert = 64
     private let chunks: VectorChunkWriter
     private var meta: [(String, String)] = []
 
@@ -81,25 +84,38 @@ public final class StoreWriter {
         }
     }
 
-    /// Appends one word with the unit vector and norm ``normalize(_:word:)`` made of its vector.
-    func add(word: String, count wordCount: Int?, unit: UnsafeBufferPointer<Float>, norm: Double) throws {
-        precondition(unit.count == dimension, "vector length must equal the store dimension")
-        try addRow(word: word, count: wordCount, norm: norm) { out in
-            if let u = unit.baseAddress { out.copyMemory(from: u, byteCount: 4 * unit.count) }
-        }
-    }
-
     /// Appends words with the unit vectors (row-major) and norms ``normalize(_:word:)`` made of
     /// their vectors: whole chunks of them go to SQLite without a copy.
     func add(words: [String], units: UnsafeBufferPointer<Float>, norms: UnsafeBufferPointer<Double>) throws {
         precondition(units.count == words.count * dimension && norms.count == words.count, "one unit vector and norm per word")
-        for word in words {
+        var i = 0
+        if count > 0 {
+            // Many rows per statement: SQLite's per-statement work is paid once per group.
+            let group = Self.wordsPerInsert
+            if insertWords == nil, let db = connection {
+                insertWords = try db.prepare("INSERT INTO words(id, word) VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
+            }
+            if let many = insertWords {
+                while words.count - i >= group {
+                    for j in 0..<group {
+                        try many.bind(Int32(2 * j + 1), count + j)
+                        try many.bind(Int32(2 * j + 2), words[i + j])
+                    }
+                    try many.step()
+                    many.reset()
+                    i += group
+                    count += group
+                }
+            }
+        }
+        while i < words.count {
             try insertWord.bind(1, count)
-            try insertWord.bind(2, word)
+            try insertWord.bind(2, words[i])
             try insertWord.bindNull(3)
             try insertWord.step()
             insertWord.reset()
             count += 1
+            i += 1
             if count == 1 { TestHooks.pause(.storeRows) }
         }
         try chunks.append(rows: words.count, norms: norms, vectors: UnsafeRawBufferPointer(units))

@@ -145,9 +145,12 @@ struct StoreSink: VectorSink {
         guard let writer else { return }
         var units = consume values
         let d = writer.dimension
+        guard units.count == words.count * d else {
+            throw WordshiftError.invalidArgument("a batch of \(words.count) words came with \(units.count) values, not \(words.count * d)")
+        }
         var norms = [Double](repeating: 0, count: words.count)
         try units.withUnsafeMutableBufferPointer { v in
-            for (i, word) in words.enumerated() where (i + 1) * d <= v.count {
+            for (i, word) in words.enumerated() {
                 norms[i] = try StoreWriter.normalize(UnsafeMutableBufferPointer(rebasing: v[(i * d)..<((i + 1) * d)]), word: word)
             }
         }

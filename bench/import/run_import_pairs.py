@@ -1,0 +1,77 @@
+"""Binary import against gensim's binary load on one word2vec binary file, in alternating pairs.
+
+    python3 bench/import/run_import_pairs.py FILE.bin WORDSHIFT OUT.json [--pairs N]
+
+Each pair runs, in a fresh process each, gensim's `KeyedVectors.load_word2vec_format(FILE,
+binary=True)` (timed in-process around that call only: interpreter start and `import gensim`
+are left out) and `wordshift import FILE --out STORE` (timed as the whole process, store
+deleted before each run). The order inside a pair alternates. Writes every time, the means and
+standard deviations, the machine's load average and the command to OUT.json.
+"""
+import json, os, platform, statistics, subprocess, sys, tempfile, time
+
+GENSIM = """
+import sys, time
+from gensim.models import KeyedVectors
+t = time.perf_counter()
+kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)
+print(time.perf_counter() - t, len(kv.index_to_key), kv.vector_size)
+"""
+
+
+def gensim_load(path):
+    out = subprocess.run([sys.executable, "-c", GENSIM, path], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def wordshift_import(binary, path, store):
+    if os.path.exists(store):
+        os.remove(store)
+    t = time.perf_counter()
+    subprocess.run([binary, "import", path, "--out", store, "--quiet"], check=True)
+    return time.perf_counter() - t
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    pairs = int(sys.argv[sys.argv.index("--pairs") + 1]) if "--pairs" in sys.argv else 7
+    if len(args) < 3:
+        sys.exit(__doc__)
+    path, binary, out = args[0], os.path.abspath(args[1]), args[2]
+    store = os.path.join(tempfile.mkdtemp(prefix="import-pairs-"), "s.sqlite")
+    load_start = os.getloadavg()
+    g, w, shape = [], [], None
+    with open(path, "rb") as f:  # in the page cache for both sides
+        while f.read(1 << 24):
+            pass
+    for i in range(pairs):
+        for side in (("g", "w") if i % 2 == 0 else ("w", "g")):
+            if side == "g":
+                seconds, rows, dim = gensim_load(path)
+                g.append(seconds)
+                shape = (rows, dim)
+            else:
+                w.append(wordshift_import(binary, path, store))
+        print(f"pair {i + 1}: gensim {g[-1]:.3f} s, wordshift {w[-1]:.3f} s", file=sys.stderr)
+    store_bytes = os.path.getsize(store)
+    os.remove(store)
+    result = {
+        "what": "word2vec binary: gensim load_word2vec_format(binary=True) in-process vs wordshift import (whole process)",
+        "file": path, "file_bytes": os.path.getsize(path), "rows": shape[0], "dimension": shape[1],
+        "command": " ".join(["python3"] + sys.argv), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "wordshift": binary, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_start": load_start, "load_average_end": os.getloadavg(),
+        "gensim_seconds": g, "wordshift_seconds": w, "store_bytes": store_bytes,
+        "gensim_mean": statistics.mean(g), "gensim_sd": statistics.stdev(g),
+        "wordshift_mean": statistics.mean(w), "wordshift_sd": statistics.stdev(w),
+        "ratio_of_means": statistics.mean(g) / statistics.mean(w),
+        "ratio_per_pair": [a / b for a, b in zip(g, w)],
+    }
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+    print(f"gensim {result['gensim_mean']:.3f} ± {result['gensim_sd']:.3f} s, wordshift {result['wordshift_mean']:.3f} ± "
+          f"{result['wordshift_sd']:.3f} s, ratio {result['ratio_of_means']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
