@@ -68,7 +68,7 @@ public enum MetaKey {
     /// For a quantized store: the path of the float32 store it was made from, as given.
     public static let quantizedFrom = "quantized_from"
     /// For a chunked store (format version 5): rows per `vector_chunks` row, as a decimal
-    /// string (``VectorLayout``); absent in older stores, which keep one `vectors` row per word.
+    /// string (docs/store.md, "Vector chunks"); absent in older stores, which keep one `vectors` row per word.
     public static let vectorChunkRows = "vector_chunk_rows"
     /// For a product-quantized store: the number of subquantizers (code bytes per row), as a decimal string.
     public static let pqSubquantizers = "pq_subquantizers"
