@@ -89,8 +89,9 @@ public final class StoreWriter {
     func add(words: [String], units: UnsafeBufferPointer<Float>, norms: UnsafeBufferPointer<Double>) throws {
         precondition(units.count == words.count * dimension && norms.count == words.count, "one unit vector and norm per word")
         var i = 0
+        // After the first row (so the row-one test pause stays where it was), many rows per
+        // statement: SQLite's per-statement work is paid once per group.
         if count > 0 {
-            // Many rows per statement: SQLite's per-statement work is paid once per group.
             let group = Self.wordsPerInsert
             if insertWords == nil, let db = connection {
                 insertWords = try db.prepare("INSERT INTO words(id, word) VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
@@ -109,25 +110,24 @@ public final class StoreWriter {
             }
         }
         while i < words.count {
-            try insertWord.bind(1, count)
-            try insertWord.bind(2, words[i])
-            try insertWord.bindNull(3)
-            try insertWord.step()
-            insertWord.reset()
-            count += 1
+            try insertWordRow(words[i], count: nil)
             i += 1
-            if count == 1 { TestHooks.pause(.storeRows) }
         }
         try chunks.append(rows: words.count, norms: norms, vectors: UnsafeRawBufferPointer(units))
     }
 
     private func addRow(word: String, count wordCount: Int?, norm: Double, _ fill: (UnsafeMutableRawPointer) -> Void) throws {
+        try chunks.append(norm: norm, fill)
+        try insertWordRow(word, count: wordCount)
+    }
+
+    /// Inserts the next `words` row (id = rows so far) and counts it.
+    private func insertWordRow(_ word: String, count wordCount: Int?) throws {
         try insertWord.bind(1, count)
         try insertWord.bind(2, word)
         if let wordCount { try insertWord.bind(3, wordCount) } else { try insertWord.bindNull(3) }
         try insertWord.step()
         insertWord.reset()
-        try chunks.append(norm: norm, fill)
         count += 1
         if count == 1 { TestHooks.pause(.storeRows) }
     }

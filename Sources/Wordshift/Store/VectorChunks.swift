@@ -54,9 +54,13 @@ package enum VectorLayout: Sendable, Equatable {
             let norms = s.blob(1), vectors = s.blob(2)
             let i = id % r
             guard id >= 0, norms.count % 8 == 0, i < norms.count / 8, vectors.count == (norms.count / 8) * rowBytes else { return nil }
-            let norm = Double(bitPattern: UInt64(littleEndian: norms.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-            return (norm, UnsafeRawBufferPointer(rebasing: vectors[(i * rowBytes)..<((i + 1) * rowBytes)]))
+            return (Self.norm(i, in: norms), UnsafeRawBufferPointer(rebasing: vectors[(i * rowBytes)..<((i + 1) * rowBytes)]))
         }
+    }
+
+    /// Norm `i` of a chunk's `norms` (little-endian float64s; the caller checked the size).
+    private static func norm(_ i: Int, in norms: UnsafeRawBufferPointer) -> Double {
+        Double(bitPattern: UInt64(littleEndian: norms.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
     }
 
     /// Calls `body` with every row in id order: its id, norm and encoded bytes (valid only
@@ -87,8 +91,7 @@ package enum VectorLayout: Sendable, Equatable {
                     throw WordshiftError.notAStore(path: path, message: "vector chunk \(row / r) (rows from \(row)) is missing or has the wrong size")
                 }
                 for i in 0..<n {
-                    let norm = Double(bitPattern: UInt64(littleEndian: norms.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-                    try body(row, norm, UnsafeRawBufferPointer(rebasing: vectors[(i * rowBytes)..<((i + 1) * rowBytes)]))
+                    try body(row, Self.norm(i, in: norms), UnsafeRawBufferPointer(rebasing: vectors[(i * rowBytes)..<((i + 1) * rowBytes)]))
                     row += 1
                 }
             }
