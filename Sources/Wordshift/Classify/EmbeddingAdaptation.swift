@@ -22,7 +22,10 @@ public enum EmbeddingAdaptation {
         /// that as the teacher (off by default: 70% on IMDB as a head, and a worse teacher).
         public var coral = false
         /// Smooth inverse frequency weight a / (a + p(w)) on the embeddings head's vectors
-        /// (p: the word's share of the adapted corpus); 0 disables it.
+        /// (p: the word's share of the adapted corpus); 0 disables it. The target text's counts
+        /// carry its class balance: on a large target that leans to one class, that class's words
+        /// weigh less and the head leans to the other (BENCHMARKS.md §5, "The SIF weight and the
+        /// imbalanced target"). Kept at 10⁻³ because the RT polarity dev targets do not favour 0.
         public var sif = 1e-3
         /// Share of the unlabeled target text pseudo-labeled in each self-training round
         /// (the most confident, the same number per predicted class).
