@@ -29,14 +29,18 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "Write the vectors as f16, int8 or pq (default: float32).") var quantize: VectorEncoding?
     @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 3, else / 4).",
             transform: Flags.integer(1...)) var subquantizers: Int?
-    @Option(name: .long, help: "pq: seed of the k-means sample and of k-means++.") var seed: UInt64 = ProductQuantizer.TrainingOptions().seed
-    @Flag(name: .long, inversion: .prefixedNo, help: "pq: optimized PQ (a variance-balancing rotation before quantizing).")
-    var opq = ProductQuantizer.TrainingOptions().optimized
+    // Optional so that validate() sees whether they were given at all, not whether they differ
+    // from the defaults (`--seed 1` with --quantize int8 is refused like `--seed 2`).
+    @Option(name: .long, help: "pq: seed of the k-means sample and of k-means++ (default: \(ProductQuantizer.TrainingOptions().seed)).")
+    var seed: UInt64?
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "pq: optimized PQ (a variance-balancing rotation before quantizing). (default: --\(ProductQuantizer.TrainingOptions().optimized ? "" : "no-")opq)")
+    var opq: Bool?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if quantize != .pq && (subquantizers != nil || seed != ProductQuantizer.TrainingOptions().seed || opq != ProductQuantizer.TrainingOptions().optimized) {
-            throw ValidationError("--subquantizers, --seed and --no-opq apply to --quantize pq only")
+        if quantize != .pq && (subquantizers != nil || seed != nil || opq != nil) {
+            throw ValidationError("--subquantizers, --seed and --opq/--no-opq apply to --quantize pq only")
         }
     }
 
@@ -49,8 +53,8 @@ struct ImportCommand: ParsableCommand {
         if let quantize {
             var training = ProductQuantizer.TrainingOptions()
             training.subquantizers = subquantizers
-            training.seed = seed
-            training.optimized = opq
+            if let seed { training.seed = seed }
+            if let opq { training.optimized = opq }
             training.threads = Parallel.clampThreads(threads ?? Parallel.defaultThreads)
             summary = try VectorImport.importFile(file, to: out, quantize: quantize, training: training, options: options, progress: progress)
         } else {

@@ -145,7 +145,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
         // The same at import: straight from the file to a pq store, and pq options refused without --quantize pq.
         let imported = try wordshift(["import", src, "--out", dir + "/direct.sqlite", "--quantize", "pq", "--subquantizers", "6",
-                                      "--json", "--quiet"])
+                                      "--seed", "1", "--opq", "--json", "--quiet"])
         #expect(imported.status == 0, "\(imported.stderr)")
         let direct = try #require(try json(imported.stdout) as? [String: Any])
         let quantized = try #require(direct["quantized"] as? [String: Any])
@@ -154,6 +154,11 @@ import Testing
         #expect(info.status == 0 && info.stdout.contains("\"pq\""), "\(info.stdout)")
         let stray = try wordshift(["import", src, "--out", dir + "/bad.sqlite", "--quantize", "int8", "--subquantizers", "6"])
         #expect(stray.status != 0 && stray.stderr.contains("--quantize pq only"), "\(stray.stderr)")
+        // Given at all is what counts, not differing from the default: the default seed and --opq are refused too.
+        for extra in [["--quantize", "int8", "--seed", "1"], ["--opq"], ["--quantize", "f16", "--no-opq"]] {
+            let r = try wordshift(["import", src, "--out", dir + "/bad.sqlite"] + extra)
+            #expect(r.status != 0 && r.stderr.contains("--quantize pq only"), "\(extra): \(r.stderr)")
+        }
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
         #expect(Scratch.contents(dir).allSatisfy { !$0.contains("wordshift-tmp") }, "\(Scratch.contents(dir))")
     }
