@@ -140,6 +140,10 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("choose one of 1, 2, 3, 4, 6, 8, 12, 24"), "\(bad.stderr)")
         let notPQ = try wordshift(["quantize", store, "--to", "int8", "--subquantizers", "6", "--out", dir + "/bad.sqlite"])
         #expect(notPQ.status != 0 && notPQ.stderr.contains("--to pq only"), "\(notPQ.stderr)")
+        for extra in [["--seed", "1"], ["--sample", "256"], ["--iterations", "3"], ["--no-opq"]] {
+            let r = try wordshift(["quantize", store, "--to", "f16", "--out", dir + "/bad.sqlite"] + extra)
+            #expect(r.status != 0 && r.stderr.contains("--to pq only"), "\(extra): \(r.stderr)")
+        }
         let again = try wordshift(["quantize", store, "--to", "pq", "--out", pq])
         #expect(again.status != 0, "an existing --out is not replaced without --force")
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.sqlite"))
