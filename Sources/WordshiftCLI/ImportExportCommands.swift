@@ -27,19 +27,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing store at --out.") var force = false
     @Option(name: .long, help: "Parsing threads (default: all cores).", transform: Flags.threads) var threads: Int?
     @Option(name: .long, help: "Write the vectors as f16, int8 or pq (default: float32).") var quantize: VectorEncoding?
-    @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 3, else / 4).",
-            transform: Flags.integer(1...)) var subquantizers: Int?
-    // Optional so that validate() sees whether they were given at all, not whether they differ
-    // from the defaults (`--seed 1` with --quantize int8 is refused like `--seed 2`).
-    @Option(name: .long, help: "pq: seed of the k-means sample and of k-means++ (default: \(ProductQuantizer.TrainingOptions().seed)).")
-    var seed: UInt64?
-    @Flag(name: .long, inversion: .prefixedNo,
-          help: "pq: optimized PQ (a variance-balancing rotation before quantizing). (default: --\(ProductQuantizer.TrainingOptions().optimized ? "" : "no-")opq)")
-    var opq: Bool?
+    @OptionGroup var pq: ProductQuantizationOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if quantize != .pq && (subquantizers != nil || seed != nil || opq != nil) {
+        if quantize != .pq && pq.anyGiven {
             throw ValidationError("--subquantizers, --seed and --opq/--no-opq apply to --quantize pq only")
         }
     }
@@ -51,10 +43,7 @@ struct ImportCommand: ParsableCommand {
         let progress = ProgressRenderer.handler(quiet: output.quiet)
         let summary: VectorImport.Summary
         if let quantize {
-            var training = ProductQuantizer.TrainingOptions()
-            training.subquantizers = subquantizers
-            if let seed { training.seed = seed }
-            if let opq { training.optimized = opq }
+            var training = pq.applied(to: ProductQuantizer.TrainingOptions())
             training.threads = Parallel.clampThreads(threads ?? Parallel.defaultThreads)
             summary = try VectorImport.importFile(file, to: out, quantize: quantize, training: training, options: options, progress: progress)
         } else {

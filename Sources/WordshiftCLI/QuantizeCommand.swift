@@ -32,36 +32,29 @@ struct QuantizeCommand: ParsableCommand {
     @Argument(help: "Float32 store to read.") var store: String
     @Option(name: .long, help: "f16, int8 or pq.") var to: VectorEncoding
     @Option(name: .long, help: "Quantized store to write.") var out: String
-    @Option(name: .long, help: "pq: subvectors per row, a divisor of the dimension (default: dimension / 3, else / 4).",
-            transform: Flags.integer(1...)) var subquantizers: Int?
-    // The pq options are optional so that validate() refuses any of them given without --to pq,
-    // the default values included.
+    @OptionGroup var pq: ProductQuantizationOptions
+    // Optional, like the shared pq options, so that validate() refuses any of them given
+    // without --to pq, the default values included.
     @Option(name: .long, help: "pq: rows k-means learns from (a seeded sample; at least 256; default: \(ProductQuantizer.TrainingOptions().sample)).",
             transform: Flags.integer(256...)) var sample: Int?
     @Option(name: .long, help: "pq: Lloyd iterations of k-means (default: \(ProductQuantizer.TrainingOptions().iterations)).",
             transform: Flags.integer(1...1000)) var iterations: Int?
-    @Option(name: .long, help: "pq: seed of the sample and of k-means++ (default: \(ProductQuantizer.TrainingOptions().seed)).")
-    var seed: UInt64?
     @Option(name: .long, help: "pq: worker threads (default: all cores).", transform: Flags.integer(1...)) var threads: Int?
-    @Flag(name: .long, inversion: .prefixedNo,
-          help: "pq: optimized PQ (a variance-balancing rotation before quantizing). (default: --\(ProductQuantizer.TrainingOptions().optimized ? "" : "no-")opq)")
-    var opq: Bool?
     @Flag(name: .long, help: "Replace an existing file at --out.") var force = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if to != .pq && (subquantizers != nil || threads != nil || sample != nil || iterations != nil || seed != nil || opq != nil) {
+        if to != .pq && (pq.anyGiven || threads != nil || sample != nil || iterations != nil) {
             throw ValidationError("--subquantizers, --sample, --iterations, --seed, --threads and --opq/--no-opq apply to --to pq only")
         }
     }
 
     func run() throws {
         try OutputPath.check(out, force: force, inputs: [store])
-        let defaults = ProductQuantizer.TrainingOptions()
-        let training = ProductQuantizer.TrainingOptions(subquantizers: subquantizers, sample: sample ?? defaults.sample,
-                                                        iterations: iterations ?? defaults.iterations, seed: seed ?? defaults.seed,
-                                                        threads: Parallel.clampThreads(threads ?? Parallel.defaultThreads),
-                                                        optimized: opq ?? defaults.optimized)
+        var training = pq.applied(to: ProductQuantizer.TrainingOptions())
+        if let sample { training.sample = sample }
+        if let iterations { training.iterations = iterations }
+        training.threads = Parallel.clampThreads(threads ?? Parallel.defaultThreads)
         let s = try StoreQuantizer.quantize(store, to: to, out: out, training: training,
                                             progress: ProgressRenderer.handler(quiet: output.quiet))
         if output.json { try JSONOutput.print(s); return }
