@@ -1,12 +1,14 @@
 """Binary import against gensim's binary load on one word2vec binary file, in alternating pairs.
 
-    python3 bench/import/run_import_pairs.py FILE.bin WORDSHIFT OUT.json [--pairs N]
+    python3 bench/import/run_import_pairs.py FILE.bin WORDSHIFT OUT.json [--pairs N] [--baseline OLD_WORDSHIFT]
 
 Each pair runs, in a fresh process each, gensim's `KeyedVectors.load_word2vec_format(FILE,
 binary=True)` (timed in-process around that call only: interpreter start and `import gensim`
 are left out) and `wordshift import FILE --out STORE` (timed as the whole process, store
-deleted before each run). The order inside a pair alternates. Writes every time, the means and
-standard deviations, the machine's load average and the command to OUT.json.
+deleted before each run). The order inside a pair alternates. With --baseline, an older
+wordshift binary is timed the same way in every round too (the three rotate their order), so
+a change is measured against its parent and against gensim in one run. Writes every time, the
+means and standard deviations, the machine's load average and the command to OUT.json.
 """
 import json, os, platform, statistics, subprocess, sys, tempfile, time
 
@@ -33,26 +35,34 @@ def wordshift_import(binary, path, store):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    pairs = int(sys.argv[sys.argv.index("--pairs") + 1]) if "--pairs" in sys.argv else 7
+    def option(name):
+        return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+    values = {option(o) for o in ("--pairs", "--baseline")} - {None}
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a not in values]
+    pairs = int(option("--pairs") or 7)
+    baseline = os.path.abspath(option("--baseline")) if option("--baseline") else None
     if len(args) < 3:
         sys.exit(__doc__)
     path, binary, out = args[0], os.path.abspath(args[1]), args[2]
     store = os.path.join(tempfile.mkdtemp(prefix="import-pairs-"), "s.sqlite")
     load_start = os.getloadavg()
-    g, w, shape = [], [], None
+    g, w, b, shape = [], [], [], None
     with open(path, "rb") as f:  # in the page cache for both sides
         while f.read(1 << 24):
             pass
+    sides = ["g", "w"] + (["b"] if baseline else [])
     for i in range(pairs):
-        for side in (("g", "w") if i % 2 == 0 else ("w", "g")):
+        order = sides[i % len(sides):] + sides[:i % len(sides)] if baseline else (sides if i % 2 == 0 else sides[::-1])
+        for side in order:
             if side == "g":
                 seconds, rows, dim = gensim_load(path)
                 g.append(seconds)
                 shape = (rows, dim)
-            else:
+            elif side == "w":
                 w.append(wordshift_import(binary, path, store))
-        print(f"pair {i + 1}: gensim {g[-1]:.3f} s, wordshift {w[-1]:.3f} s", file=sys.stderr)
+            else:
+                b.append(wordshift_import(baseline, path, store))
+        print(f"pair {i + 1}: gensim {g[-1]:.3f} s, wordshift {w[-1]:.3f} s" + (f", baseline {b[-1]:.3f} s" if b else ""), file=sys.stderr)
     store_bytes = os.path.getsize(store)
     os.remove(store)
     result = {
@@ -65,12 +75,16 @@ def main():
         "gensim_mean": statistics.mean(g), "gensim_sd": statistics.stdev(g),
         "wordshift_mean": statistics.mean(w), "wordshift_sd": statistics.stdev(w),
         "ratio_of_means": statistics.mean(g) / statistics.mean(w),
-        "ratio_per_pair": [a / b for a, b in zip(g, w)],
+        "ratio_per_pair": [x / y for x, y in zip(g, w)],
     }
+    if baseline:
+        result.update({"baseline": baseline, "baseline_seconds": b, "baseline_mean": statistics.mean(b),
+                       "baseline_sd": statistics.stdev(b), "baseline_ratio_of_means": statistics.mean(g) / statistics.mean(b)})
     with open(out, "w") as f:
         json.dump(result, f, indent=1)
     print(f"gensim {result['gensim_mean']:.3f} ± {result['gensim_sd']:.3f} s, wordshift {result['wordshift_mean']:.3f} ± "
-          f"{result['wordshift_sd']:.3f} s, ratio {result['ratio_of_means']:.2f}x")
+          f"{result['wordshift_sd']:.3f} s, ratio {result['ratio_of_means']:.2f}x"
+          + (f"; baseline {result['baseline_mean']:.3f} ± {result['baseline_sd']:.3f} s, ratio {result['baseline_ratio_of_means']:.2f}x" if baseline else ""))
 
 
 if __name__ == "__main__":
