@@ -34,7 +34,7 @@ func corpus(_ bytes: Int) throws -> String {
     var d = handle.readData(ofLength: bytes)
     if let nl = d.lastIndex(of: 0x0A) { d = d.prefix(through: nl) }
     let path = scratch + "/corpus-\(bytes).txt"
-    FileManager.default.createFile(atPath: path, contents: d)
+    guard FileManager.default.createFile(atPath: path, contents: d) else { throw CheckFailure(description: "cannot write \(path)") }
     return path
 }
 

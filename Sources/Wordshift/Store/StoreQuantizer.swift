@@ -126,10 +126,14 @@ public enum StoreQuantizer {
                     u.baseAddress.map { VectorEncoding.float32.decode(blob, into: $0, dimension: d) } ?? false
                 }
                 guard ok else { throw WordshiftError.notAStore(path: store.path, message: "vector row \(row) has the wrong size") }
-                let bytes = unit.withUnsafeBufferPointer { b in b.baseAddress.map { encoding.encode($0, dimension: d) } ?? [] }
-                try bytes.withUnsafeBytes { encoded in
-                    try chunks.append(norm: norm) { out in if let e = encoded.baseAddress { out.copyMemory(from: e, byteCount: rowBytes) } }
+                // Encoded straight into the row's place in the chunk.
+                var encoded = false
+                try chunks.append(norm: norm) { out in
+                    encoded = unit.withUnsafeBufferPointer { b in
+                        b.baseAddress.map { encoding.encode($0, dimension: d, into: UnsafeMutableRawBufferPointer(start: out, count: rowBytes)) } ?? false
+                    }
                 }
+                guard encoded else { throw WordshiftError.invalidArgument("cannot encode row \(row) as \(encoding.rawValue)") }
             }
             if row & 0x3FFF == 0 { progress.update(Double(row)) }
         }

@@ -50,30 +50,29 @@ public enum VectorEncoding: String, Codable, Sendable, CaseIterable {
         return true
     }
 
-    /// Encodes the unit vector `unit` (`dimension` values) as one stored row (empty for `pq`,
-    /// which needs codebooks: ``ProductQuantizer``).
-    package func encode(_ unit: UnsafePointer<Float>, dimension: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: rowBytes(dimension: dimension) ?? 0)
-        out.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            switch self {
-            case .pq:
-                return
-            case .float32:
-                base.copyMemory(from: unit, byteCount: 4 * dimension)
-            case .float16:
-                for j in 0..<dimension { base.storeBytes(of: Float16(unit[j]).bitPattern.littleEndian, toByteOffset: 2 * j, as: UInt16.self) }
-            case .int8:
-                var maxAbs: Float = 0
-                for j in 0..<dimension { maxAbs = max(maxAbs, abs(unit[j])) }
-                let scale: Float = maxAbs > 0 ? maxAbs / 127 : 1
-                base.storeBytes(of: scale.bitPattern.littleEndian, as: UInt32.self)
-                for j in 0..<dimension {
-                    let q = max(-127, min(127, (unit[j] / scale).rounded()))
-                    base.storeBytes(of: Int8(q), toByteOffset: 4 + j, as: Int8.self)
-                }
+    /// Encodes the unit vector `unit` (`dimension` values) as one stored row into `out`, which
+    /// holds ``rowBytes(dimension:)`` bytes; false (nothing written) for `pq`, which needs
+    /// codebooks (``ProductQuantizer``), or for a buffer of another size.
+    package func encode(_ unit: UnsafePointer<Float>, dimension: Int, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let bytes = rowBytes(dimension: dimension), out.count == bytes else { return false }
+        guard let base = out.baseAddress else { return bytes == 0 }
+        switch self {
+        case .pq:
+            return false
+        case .float32:
+            base.copyMemory(from: unit, byteCount: 4 * dimension)
+        case .float16:
+            for j in 0..<dimension { base.storeBytes(of: Float16(unit[j]).bitPattern.littleEndian, toByteOffset: 2 * j, as: UInt16.self) }
+        case .int8:
+            var maxAbs: Float = 0
+            for j in 0..<dimension { maxAbs = max(maxAbs, abs(unit[j])) }
+            let scale: Float = maxAbs > 0 ? maxAbs / 127 : 1
+            base.storeBytes(of: scale.bitPattern.littleEndian, as: UInt32.self)
+            for j in 0..<dimension {
+                let q = max(-127, min(127, (unit[j] / scale).rounded()))
+                base.storeBytes(of: Int8(q), toByteOffset: 4 + j, as: Int8.self)
             }
         }
-        return out
+        return true
     }
 }

@@ -42,8 +42,8 @@ struct GettingStartedTests {
         // The article's paths are relative. Tests in this process use absolute paths only (TestData),
         // so changing the working directory for this test is safe.
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try #require(FileManager.default.changeCurrentDirectoryPath(dir), "cd \(dir)")
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
 
         // Ask word questions
         let vectors = try WordVectors(path: "vectors/demo.sqlite")

@@ -62,8 +62,13 @@ struct QuantizeTests {
         let d = 37
         let v = VectorMath.normalized((0..<d).map { _ in rng.nextUnitFloat() - 0.5 })
         for (e, tol) in [(VectorEncoding.float32, Float(0)), (.float16, Float(1e-3)), (.int8, Float(1.5e-2))] {
-            let bytes = v.withUnsafeBufferPointer { e.encode($0.baseAddress!, dimension: d) }
-            #expect(bytes.count == e.rowBytes(dimension: d))
+            var bytes = [UInt8](repeating: 0, count: try #require(e.rowBytes(dimension: d)))
+            let encoded = v.withUnsafeBufferPointer { u in bytes.withUnsafeMutableBytes { e.encode(u.baseAddress!, dimension: d, into: $0) } }
+            #expect(encoded)
+            // A buffer of another size is refused, untouched.
+            var long = [UInt8](repeating: 7, count: bytes.count + 1)
+            #expect(!v.withUnsafeBufferPointer { u in long.withUnsafeMutableBytes { e.encode(u.baseAddress!, dimension: d, into: $0) } })
+            #expect(long.allSatisfy { $0 == 7 })
             var out = [Float](repeating: 0, count: d)
             let ok = bytes.withUnsafeBytes { b in out.withUnsafeMutableBufferPointer { e.decode(b, into: $0.baseAddress!, dimension: d) } }
             #expect(ok)
