@@ -244,8 +244,13 @@ public struct DomainAdapter: Sendable {
                 + "\(base.count) vectors: check that it is the right file (one document per line) and in the store's language")
         }
         let method = options.method
+        // `auto` trains the source-only head as a candidate anyway: trained first, it also serves
+        // the prior estimate, which would otherwise train the same head (same data, settings and
+        // seed) a second time.
+        let sourceOnlyFirst = prior == nil && method == .auto
+            ? try train(method: .sourceOnly, base: base, source: source, target: target, adapted: nil, prior: nil) : nil
         // The confusion-corrected prior estimate (six source heads, cheap next to the methods) is always reported.
-        let targetPrior = try prior ?? estimatePrior(base: base, source: source, target: target)
+        let targetPrior = try prior ?? estimatePrior(base: base, source: source, target: target, sourceHead: sourceOnlyFirst?.head)
         var adapted = vectors
         if adapted == nil, method.usesAdaptedVectors {
             adapted = try buildVectors(base: base, source: source, target: target)
@@ -256,7 +261,8 @@ public struct DomainAdapter: Sendable {
             // CORAL folds into an output layer without a hidden layer: it is no candidate with --hidden.
             for m in [AdaptationMethod.sourceOnly] + options.autoCandidates where m != .auto && !(m == .coral && options.hidden > 0) {
                 if candidates.contains(where: { $0.method == m }) { continue }
-                let r = try train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
+                let r = try m == .sourceOnly ? sourceOnlyFirst ?? train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
+                    : train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
                 candidates.append(Candidate(method: m, result: r, estimate: try estimate(r.head, method: m, base: base, source: source, target: target)))
             }
             guard let own = candidates.first(where: { $0.method == .sourceOnly }) else {
@@ -303,9 +309,16 @@ public struct DomainAdapter: Sendable {
     /// rates on the folds they did not see and their shares on the first `targetLimit` target
     /// documents; also what the source-only head's own shares give. Label-free.
     public func estimatePrior(base: EmbeddingIndex, source: LabeledDataset, target: [String]) throws -> TargetPrior {
+        try estimatePrior(base: base, source: source, target: target, sourceHead: nil)
+    }
+
+    /// ``estimatePrior(base:source:target:)`` with the source-only head already trained (nil:
+    /// trained here); it must be the head `Classifier.train` gives for `source` over `base` with
+    /// this adapter's ``Options/classifierConfig(for:)``.
+    func estimatePrior(base: EmbeddingIndex, source: LabeledDataset, target: [String], sourceHead: ClassifierHead?) throws -> TargetPrior {
         try options.validate(for: base)
         let config = options.classifierConfig(for: base)
-        let sourceOnly = try Classifier.train(index: base, train: source, config: config).head
+        let sourceOnly = try sourceHead ?? Classifier.train(index: base, train: source, config: config).head
         return try TargetPrior.estimate(source: source, target: limited(target), index: base, config: config, sourceHead: sourceOnly)
     }
 
@@ -381,16 +394,19 @@ public struct DomainAdapter: Sendable {
 
     /// One method's head without target labels.
     private func train(method: AdaptationMethod, base: EmbeddingIndex, source: LabeledDataset, target: [String],
-                       adapted: AdaptedVectors?, prior: TargetPrior) throws -> AdaptedClassifier {
+                       adapted: AdaptedVectors?, prior: TargetPrior?) throws -> AdaptedClassifier {
         let log = ProgressReporter(progress).log
         var o = options
         o.method = method
+        // Only the source-only head, which reads no target prior, is trained before the estimate.
+        guard prior != nil || method == .sourceOnly else { throw WordshiftError.invalidArgument("internal: \(method.title) needs the target prior") }
+        let labels = prior?.labels ?? source.labels
         let given: [Double]? = switch options.priorEstimate {
-        case .balanced: LabelPrior.uniform(prior.labels.count)
-        case .confusion: prior.prior
+        case .balanced: LabelPrior.uniform(labels.count)
+        case .confusion: prior?.prior
         case .em, .mixture: nil
         }
-        let run = Run(options: o, base: base, source: source, target: target, progress: progress, prior: given, priorLabels: prior.labels)
+        let run = Run(options: o, base: base, source: source, target: target, progress: progress, prior: given, priorLabels: labels)
         let head: ClassifierHead
         var over: AdaptedVectors? = method == .embeddings || method == .embeddingsSelfTrain ? adapted : nil
         switch method {

@@ -92,6 +92,11 @@ import Testing
         o.autoReplicates = 3
         let r = try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts)
         #expect(r.estimates.map(\.method) == [.sourceOnly, .embeddingsSelfTrain, .coral])
+        // `auto` hands its source-only candidate to the prior estimate instead of training it
+        // twice: the estimate is the one `estimatePrior` makes on its own.
+        let alone = try DomainAdapter(options: o).estimatePrior(base: base, source: source, target: target.texts)
+        #expect(r.targetPrior == alone)
+        #expect(alone.sourceHeadShares != nil, "the source-only head's shares are part of the estimate")
         let d = try #require(r.decision)
         #expect(d.sourceOnlyScores.count == 3 && d.sourceOnlyScores.first == r.estimates.first?.reverse.macroF1)
         #expect(d.verdicts.map(\.method) == [.embeddingsSelfTrain, .coral])
