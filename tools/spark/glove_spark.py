@@ -101,26 +101,45 @@ def make_splits(files, split_bytes):
     return splits
 
 
+def whole_lines(f, block, stop=None):
+    """Yields what `f` reads from where it is, in pieces that end after a newline (the last one
+    may end at the end of the file instead). With `stop` (a byte count from where `f` is), the
+    piece that reaches byte `stop - 1` ends after the first newline at or after it, and nothing
+    follows: the lines that start before `stop` are the ones yielded."""
+    carry, pos = b"", 0  # pos: offset of data[0] from where reading started
+    while True:
+        blk = f.read(block)
+        if not blk:
+            if carry:
+                yield carry
+            return
+        data = carry + blk
+        if stop is not None:
+            limit = stop - 1 - pos  # index of byte stop-1 in data
+            if limit < len(data):
+                i = data.find(b"\n", max(limit, 0))
+                if i >= 0:
+                    yield data[:i + 1]
+                    return
+                carry = data
+                continue
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        yield data[:cut + 1]
+        carry = data[cut + 1:]
+        pos += cut + 1
+
+
 def read_split(split, block=1 << 20):
     """Yields the bytes of the lines a split owns, in pieces that end after a newline (or at
     the end of the file). A file's end ends a document, like a newline."""
     path, start, end, gz = split
     if gz:
         with gzip.open(path, "rb") as f:
-            carry = b""
-            while True:
-                blk = f.read(block)
-                if not blk:
-                    if carry:
-                        yield carry
-                    return
-                data = carry + blk
-                cut = data.rfind(b"\n")
-                if cut < 0:
-                    carry = data
-                    continue
-                yield data[:cut + 1]
-                carry = data[cut + 1:]
+            yield from whole_lines(f, block)
+        return
     with open(path, "rb") as f:
         pos = start
         if start > 0:
@@ -139,29 +158,7 @@ def read_split(split, block=1 << 20):
         if pos >= end:
             return
         f.seek(pos)
-        carry = b""
-        while True:
-            blk = f.read(block)
-            if not blk:
-                if carry:
-                    yield carry
-                return
-            data = carry + blk
-            limit = end - 1 - pos  # index of byte end-1: own through the first newline at or after it
-            if limit < len(data):
-                i = data.find(b"\n", max(limit, 0))
-                if i >= 0:
-                    yield data[:i + 1]
-                    return
-                carry = data
-                continue
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                carry = data
-                continue
-            yield data[:cut + 1]
-            carry = data[cut + 1:]
-            pos += cut + 1
+        yield from whole_lines(f, block, end - pos)
 
 
 # --------------------------------------------------------------------------------------------
