@@ -35,12 +35,14 @@ def wordshift_import(binary, path, store):
 
 
 def main():
-    def option(name):
-        return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
-    values = {option(o) for o in ("--pairs", "--baseline")} - {None}
-    args = [a for a in sys.argv[1:] if not a.startswith("--") and a not in values]
-    pairs = int(option("--pairs") or 7)
-    baseline = os.path.abspath(option("--baseline")) if option("--baseline") else None
+    args, options, rest = [], {}, iter(sys.argv[1:])
+    for a in rest:
+        if a in ("--pairs", "--baseline"):
+            options[a] = next(rest, None)
+        else:
+            args.append(a)
+    pairs = int(options.get("--pairs") or 7)
+    baseline = os.path.abspath(options["--baseline"]) if options.get("--baseline") else None
     if len(args) < 3:
         sys.exit(__doc__)
     path, binary, out = args[0], os.path.abspath(args[1]), args[2]
