@@ -261,8 +261,8 @@ public struct DomainAdapter: Sendable {
             // CORAL folds into an output layer without a hidden layer: it is no candidate with --hidden.
             for m in [AdaptationMethod.sourceOnly] + options.autoCandidates where m != .auto && !(m == .coral && options.hidden > 0) {
                 if candidates.contains(where: { $0.method == m }) { continue }
-                let r = try m == .sourceOnly ? sourceOnlyFirst ?? train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
-                    : train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
+                let r = try (m == .sourceOnly ? sourceOnlyFirst : nil)
+                    ?? train(method: m, base: base, source: source, target: target, adapted: adapted, prior: targetPrior)
                 candidates.append(Candidate(method: m, result: r, estimate: try estimate(r.head, method: m, base: base, source: source, target: target)))
             }
             guard let own = candidates.first(where: { $0.method == .sourceOnly }) else {
