@@ -33,10 +33,12 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels"),
         // The async-signal-safe table of temporary files a fatal signal removes (issue 12 §8).
         .target(name: "CSignalCleanup", path: "Sources/CSignalCleanup"),
+        // glibc's malloc thresholds, which Swift's Glibc module does not export.
+        .target(name: "CAllocator", path: "Sources/CAllocator"),
         .target(
             name: "Wordshift",
             dependencies: [
-                "CZlib", "CCrypto", "CICUShim", "CKernels", "CSignalCleanup",
+                "CZlib", "CCrypto", "CICUShim", "CKernels", "CSignalCleanup", "CAllocator",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

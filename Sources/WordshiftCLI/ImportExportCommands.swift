@@ -38,6 +38,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try OutputPath.check(out, force: force, inputs: [file])
+        LargeBlocks.keepInHeap()
         let options = LoadOptions(format: format, limit: limit, utf8: utf8, strictHeader: strictHeader,
                                   threads: threads ?? Parallel.defaultThreads)
         let progress = ProgressRenderer.handler(quiet: output.quiet)
