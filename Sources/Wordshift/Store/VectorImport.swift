@@ -10,7 +10,7 @@ public enum VectorImport {
         public var report: LoadReport
         /// SHA-256 of the imported file (empty for standard input).
         public var sourceSHA256: String
-        /// Wall-clock seconds.
+        /// Wall-clock seconds of the call (format detection included).
         public var seconds: Double
         /// With ``importFile(_:to:quantize:training:options:progress:)``: how the vectors were
         /// re-encoded (its `source` is the imported file); nil for a float32 import.
@@ -22,10 +22,10 @@ public enum VectorImport {
     /// Reports an "import" stage counted in vectors to `progress`.
     public static func importFile(_ file: String, to store: String, options: LoadOptions = LoadOptions(),
                                   progress: ProgressHandler? = nil) throws -> Summary {
+        let started = System.now()  // format detection included
         if file != "-", try (options.format ?? VectorFileReader.detectFormat(path: file)) == .fastTextBinary {
             return try importFastText(file, to: store)
         }
-        let started = System.now()
         // Hash the source on a second thread while the main one parses.
         let hash = Locked<Result<String, any Error>>(.success(""))
         let hashing = DispatchGroup()
