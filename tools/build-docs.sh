@@ -18,7 +18,7 @@ rm -rf "$graphs" && mkdir -p "$graphs"
 maps=()
 for m in Sources/CZlib/module.modulemap Sources/CCrypto/module.modulemap \
          "$bin"/CICUShim.build/module.modulemap "$bin"/CKernels.build/module.modulemap \
-         "$bin"/CSignalCleanup.build/module.modulemap \
+         "$bin"/CSignalCleanup.build/module.modulemap "$bin"/CAllocator.build/module.modulemap \
          .build/checkouts/GRDB.swift/Sources/GRDBSQLite/module.modulemap; do
     maps+=(-Xcc "-fmodule-map-file=$m")
 done
