@@ -24,7 +24,9 @@ public enum VectorImport {
                                   progress: ProgressHandler? = nil) throws -> Summary {
         let started = System.now()  // format detection included
         if file != "-", try (options.format ?? VectorFileReader.detectFormat(path: file)) == .fastTextBinary {
-            return try importFastText(file, to: store)
+            var summary = try importFastText(file, to: store)
+            summary.seconds = System.now() - started
+            return summary
         }
         // Hash the source on a second thread while the main one parses.
         let hash = Locked<Result<String, any Error>>(.success(""))

@@ -10,8 +10,9 @@ import CAllocator
 /// on another, so batch after batch came from fresh pages: a page fault and a zeroed page per
 /// 4 KiB. With blocks of up to 32 MiB (the largest glibc accepts) taken from the heap and up to
 /// 256 MiB of free heap kept, the same pages serve every batch. Measured on a 400k × 300
-/// binary import: 37k page faults before, 17k after, and 5–8% less time (alternating runs;
-/// BENCHMARKS.md §1).
+/// binary import: 37k page faults before, 17k after; 4–8% less time in alternating pairs with a
+/// `sync` before each run, 0–5% (inside the noise) in the rounds against gensim
+/// (BENCHMARKS.md §1).
 ///
 /// The setting is for the whole process and lasts until it exits, so it belongs to commands
 /// that run one bulk job (`wordshift import`), not to the library's calls; with another C

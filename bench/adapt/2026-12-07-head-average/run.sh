@@ -1,9 +1,10 @@
 #!/bin/bash
 # Experiment: the `embeddings` head as the average of K = 5 heads' output weights (seeds: the
-# run's, then AdaptationEstimate.replicateSeed), binary /tmp/ws-headavg = main f68dcdd +
+# run's, then AdaptationEstimate.replicateSeed), binary /tmp/ws-headavg = main 1f5af2f +
 # experiment.patch (WORDSHIFT_EXPERIMENT_HEAD_AVERAGE=K). 1) RT dev targets, seeds 1-3, the flags
 # of bench/adapt/2026-12-07-sif/run.sh (its *-sif0.001.json runs are K = 1); 2) label-free: the
-# 75/25 IMDB train text without --test (its labels are not read), seeds 1-3.
+# 75/25 IMDB train text without --test (its labels are not read), seeds 1-3. The patch also carries
+# the head-seeds experiment's WORDSHIFT_EXPERIMENT_HEAD_SEED, which these runs leave unset.
 set -u
 WS=${WS:-/tmp/ws-headavg}; D=${WORDSHIFT_DATA:-/work/main/corpora/data}/reviews; A=${A:-/work/artifacts/adapt}
 src=(--source $D/restaurant-zomato-hyderabad.tsv $D/restaurant-yelp-kaggle-3k.tsv $D/restaurant-yelp-sentences.tsv)
