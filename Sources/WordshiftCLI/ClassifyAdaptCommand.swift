@@ -25,6 +25,8 @@ struct ClassifyAdapt: ParsableCommand {
     var method: AdaptationMethod?
     @Option(name: .long, parsing: .upToNextOption, help: "Labeled target test files: the saved head is evaluated on them (optional).")
     var test: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Rename the labels of --test and --target-labeled files to the source's, e.g. positive=pos,negative=neg.",
+                                            valueName: "from=to,...")) var labelMap: String?
     @Option(name: .long, help: "Name of the vector set of adapted vectors (default: mittens-<hash of the settings and corpus>).")
     var vectors: String?
     @Flag(name: .long, help: "Rebuild the vector set even if one of that name exists (refused while a head uses it).")
@@ -56,7 +58,8 @@ struct ClassifyAdapt: ParsableCommand {
         try StoreUpdate.checkWritable(store)  // before training, not after
         var options = try adapter.options(method: method ?? AdapterOptions.d.method)
         if options.method == .coral && adapter.hidden == nil { options.hidden = 0 }
-        let inputs = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test)
+        let inputs = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test,
+                                          labelMap: LabelTables.labelMap(labelMap), quiet: quiet)
         let base = try loadIndex(store, quiet: quiet)
         try options.validate(for: base)
         let progress = ProgressRenderer.handler(quiet: quiet)

@@ -22,6 +22,8 @@ struct ClassifyCompare: ParsableCommand {
             help: "Methods compared with source-only (default, or with auto: all, plus the auto row; the few-shot rows fine-tune auto's choice, or the first method given).")
     var method: [AdaptationMethod] = []
     @Option(name: .long, help: "Read the adapted vectors from this vector set of the store (its settings must match).") var vectors: String?
+    @Option(name: .long, help: ArgumentHelp("Rename the labels of --test and --target-labeled files to the source's, e.g. positive=pos,negative=neg.",
+                                            valueName: "from=to,...")) var labelMap: String?
     @Option(name: .long, help: "Chart title (default: made from the source, target and test file names).") var title: String?
     @Option(name: .long, help: "Also write the report as JSON to this file (--json prints it on standard output instead of the table).")
     var report: String?
@@ -49,7 +51,8 @@ struct ClassifyCompare: ParsableCommand {
         options.shots = ([0, 50, 200, 1000] + (shots.map { [$0] } ?? [])).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
         options.title = title
         let s = try VectorStore(path: store)
-        let data = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test)
+        let data = try AdaptationInputs(source: source, target: targetUnlabeled, targetLabeled: targetLabeled, tests: test,
+                                        labelMap: LabelTables.labelMap(labelMap), quiet: quiet)
         let base = try loadIndex(store, quiet: quiet)
         try options.adapter.validate(for: base)
         var adapted: AdaptedVectors?

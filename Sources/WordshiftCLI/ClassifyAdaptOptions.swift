@@ -119,7 +119,11 @@ struct AdaptationInputs {
     var targetLabeled: LabeledDataset?
     var tests: [LabeledDataset]
 
-    init(source paths: [String], target: String, targetLabeled: String?, tests: [String]) throws {
+    /// Reads every input before any work. The labeled target files (few-shot and test) are
+    /// renamed through `labelMap` and must share labels with the source data (a file with none of
+    /// them is refused; unknown labels in some examples are a warning).
+    init(source paths: [String], target: String, targetLabeled: String?, tests: [String],
+         labelMap: [String: String] = [:], quiet: Bool = true) throws {
         guard let first = paths.first else { throw ValidationError("need at least one --source file") }
         sourceFiles = try paths.map { try LabeledDataReader.read($0) }
         var all = sourceFiles[0]
@@ -127,8 +131,12 @@ struct AdaptationInputs {
         all.source = first
         source = all
         self.target = try LabeledDataReader.readText(target)
-        self.targetLabeled = try targetLabeled.map { try LabeledDataReader.read($0) }
-        self.tests = try tests.map { try LabeledDataReader.read($0) }
+        let labels = all.labels
+        func checked(_ path: String) throws -> LabeledDataset {
+            try LabelTables.scoring(LabeledDataReader.read(path), against: labels, whose: "the source data", map: labelMap, quiet: quiet)
+        }
+        self.targetLabeled = try targetLabeled.map(checked)
+        self.tests = try tests.map(checked)
     }
 }
 

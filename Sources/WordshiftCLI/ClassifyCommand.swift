@@ -113,12 +113,17 @@ struct ClassifyEvaluate: ParsableCommand {
     @Argument(help: "Store.") var store: String
     @Option(name: .long, help: "Head name.") var name: String
     @Argument(help: "Labeled file.") var file: String
+    @Option(name: .long, help: ArgumentHelp("Rename the file's labels to the head's, e.g. positive=pos,negative=neg.",
+                                            valueName: "from=to,...")) var labelMap: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        let map = try LabelTables.labelMap(labelMap)
         let s = try VectorStore(path: store)
         let h = try HeadStore.load(name: name, store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
-        let m = h.evaluate(try LabelTables.read(file, quiet: output.quiet))
+        let data = try LabelTables.scoring(LabelTables.read(file, quiet: output.quiet), against: h.labels,
+                                           whose: "head \(Quote.word(name))", map: map, quiet: output.quiet)
+        let m = h.evaluate(data)
         if output.json { try JSONOutput.print(m); return }
         LabelTables.printMetrics(m, title: "\(file) (\(m.count) examples)")
     }

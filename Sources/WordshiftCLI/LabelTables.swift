@@ -22,6 +22,47 @@ enum LabelTables {
         return data
     }
 
+    /// Parses `--label-map FROM=TO[,FROM=TO...]`; nil or empty: no renaming.
+    static func labelMap(_ text: String?) throws -> [String: String] {
+        guard let text, !text.isEmpty else { return [:] }
+        var map: [String: String] = [:]
+        for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw WordshiftError.invalidArgument("--label-map: `\(pair)` is not FROM=TO (e.g. --label-map positive=pos,negative=neg)")
+            }
+            let from = String(parts[0]), to = String(parts[1])
+            if let earlier = map[from], earlier != to {
+                throw WordshiftError.invalidArgument("--label-map maps \(Quote.word(from)) twice (to \(Quote.word(earlier)) and \(Quote.word(to)))")
+            }
+            map[from] = to
+        }
+        return map
+    }
+
+    /// Checks labeled data that a classifier with `labels` will be scored on (after renaming
+    /// through `map`): refuses data none of whose labels the classifier knows (every example
+    /// would count as an error), and warns when some are unknown. `whose` names the classifier.
+    static func scoring(_ data: LabeledDataset, against labels: [String], whose: String, map: [String: String],
+                        quiet: Bool) throws -> LabeledDataset {
+        let renamed = map.isEmpty ? data : data.renamingLabels(map)
+        let outside = renamed.examples(withLabelsOutside: labels)
+        guard !outside.isEmpty else { return renamed }
+        let listed = outside.prefix(listedLabels).map { "\(Quote.word($0.label)) ×\($0.examples)" }.joined(separator: ", ")
+            + (outside.count > listedLabels ? ", …" : "")
+        let known = labels.prefix(listedLabels).map { Quote.word($0) }.joined(separator: ", ") + (labels.count > listedLabels ? ", …" : "")
+        let unknownExamples = outside.reduce(0) { $0 + $1.examples }
+        if unknownExamples == renamed.count {
+            // An example of the option's syntax: the file's labels paired with the classifier's in sorted order.
+            let example = zip(outside.map(\.label).sorted(), labels.sorted()).prefix(listedLabels).map { "\($0)=\($1)" }.joined(separator: ",")
+            throw WordshiftError.invalidArgument("none of the labels in \(data.source) (\(listed)) is a label of \(whose) (\(known)), "
+                + "so every example would count as an error. Rename them with --label-map, e.g. --label-map \(example)")
+        }
+        warn("\(data.source): \(unknownExamples) of \(renamed.count) examples have labels \(whose) does not know (\(listed); it knows \(known)); "
+             + "they count as errors (--label-map renames labels)", quiet: quiet)
+        return renamed
+    }
+
     /// A label or head name for a table.
     static func name(_ s: String, limit: Int = 40) -> String {
         let safe = Quote.terminalSafe(s)

@@ -48,6 +48,29 @@ public struct LabeledDataset: Sendable {
         labelIDs += other.labelIDs.map { map[$0] }
     }
 
+    /// The dataset with its label names passed through `map` (a name `map` does not list stays
+    /// as it is; names mapped to the same name become one label). For data labeled with other
+    /// names than a head's, e.g. `["positive": "pos", "negative": "neg"]`.
+    public func renamingLabels(_ map: [String: String]) -> LabeledDataset {
+        var names: [String] = []
+        var remap: [Int] = []
+        for old in labels {
+            let new = map[old] ?? old
+            if let i = names.firstIndex(of: new) { remap.append(i) } else { names.append(new); remap.append(names.count - 1) }
+        }
+        var out = LabeledDataset(labels: names, texts: texts,
+                                 labelIDs: labelIDs.map { $0 >= 0 && $0 < remap.count ? remap[$0] : -1 }, source: source)
+        out.linesWithoutText = linesWithoutText
+        out.firstLinesWithoutText = firstLinesWithoutText
+        return out
+    }
+
+    /// The labels that have examples here but are not among `known` (a head's labels), with
+    /// their example counts, in label order. Such examples can only count as errors.
+    public func examples(withLabelsOutside known: [String]) -> [(label: String, examples: Int)] {
+        zip(labels, labelCounts).filter { $0.1 > 0 && !known.contains($0.0) }.map { (label: $0.0, examples: $0.1) }
+    }
+
     /// Re-indexes the labels to `names` (the order of a trained head). Unknown labels map to -1.
     public func relabeled(to names: [String]) -> LabeledDataset {
         let map = labels.map { names.firstIndex(of: $0) ?? -1 }

@@ -110,6 +110,41 @@ import Testing
         #expect(c.status != 0 && c.stderr.contains("c.svg"), "\(c.stderr)")
     }
 
+    /// Test data labeled with other names than the head's: refused with the fix when no label
+    /// matches, renamed by --label-map, a warning when only some examples have unknown labels;
+    /// `adapt` refuses such a --test file before any work.
+    @Test func testLabelsOtherThanTheHeadsAreRefusedOrMapped() throws {
+        let f = try files()
+        let trained = try cli.wordshift(["classify", "train", f.store, "--train", f.source, "--name", "toy", "--epochs", "3", "--threads", "1", "-q"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let test = try String(contentsOfFile: f.test, encoding: .utf8)
+        let renamed = test.split(separator: "\n").map { line in
+            line.hasPrefix("pos\t") ? "positive" + line.dropFirst(3) : "negative" + line.dropFirst(3)
+        }.joined(separator: "\n") + "\n"
+        let foreign = Scratch.write(renamed, name: "foreign.tsv", in: f.dir)
+        let refused = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", foreign])
+        #expect(refused.status != 0, "\(refused.stdout)")
+        #expect(refused.stderr.contains("none of the labels") && refused.stderr.contains("--label-map negative=neg,positive=pos"), "\(refused.stderr)")
+        let expected = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", f.test, "--json", "-q"])
+        let mapped = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", foreign, "--label-map", "positive=pos,negative=neg", "--json", "-q"])
+        #expect(mapped.status == 0, "\(mapped.stderr)")
+        let a = (try cli.json(expected.stdout) as? [String: Any])?["accuracy"] as? Double
+        let b = (try cli.json(mapped.stdout) as? [String: Any])?["accuracy"] as? Double
+        #expect(a != nil && a == b)
+        // Half renamed: scored, with a warning naming the unknown label.
+        let partly = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", foreign, "--label-map", "positive=pos"])
+        #expect(partly.status == 0 && partly.stderr.contains("warning:") && partly.stderr.contains("negative"), "\(partly.stderr)")
+        for bad in ["positive", "positive=pos,positive=neg", "=pos"] {
+            let r = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", foreign, "--label-map", bad])
+            #expect(r.status != 0 && r.stderr.contains("--label-map"), "\(bad): \(r.stderr)")
+        }
+        let before = ClassifyFixtures.fileBytes(f.store)
+        let adapt = try cli.wordshift(["classify", "adapt", f.store, "--source", f.source, "--target-unlabeled", f.target, "--name", "x",
+                                       "--method", "source-only", "--test", foreign] + Self.small)
+        #expect(adapt.status != 0 && adapt.stderr.contains("--label-map"), "\(adapt.stderr)")
+        #expect(ClassifyFixtures.fileBytes(f.store) == before)
+    }
+
     @Test func compareWritesTableJSONAndSVGWithTitlesFromTheData() throws {
         let f = try files()
         let r = try cli.wordshift(["classify", "compare", f.store, "--source", f.source, "--target-unlabeled", f.target, "--test", f.test,
