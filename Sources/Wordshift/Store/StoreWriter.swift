@@ -178,13 +178,19 @@ public final class StoreWriter {
     }
 
     /// Writes the meta table and indexes, commits, and renames the file into place.
-    public func finish() throws {
+    public func finish() throws { try finish(afterIndexing: nil) }
+
+    /// ``finish()``, running `afterIndexing` once the word index is built and before the meta
+    /// rows are written, so that work still running elsewhere (the import's source hash) can end
+    /// while SQLite sorts, and its result still go into the meta table (`setMeta`).
+    package func finish(afterIndexing: (() throws -> Void)?) throws {
         guard let db = connection else { return }
         do {
             if count == 0 { throw WordshiftError.emptyInput(path: path, message: "no vectors to store") }
             setMeta(MetaKey.count, String(count))
             try chunks.flush()
             try db.execute(StoreSchema.createIndexes)
+            try afterIndexing?()
             let put = try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
             for (k, v) in meta {
                 try put.bind(1, k); try put.bind(2, v); try put.step(); put.reset()

@@ -28,15 +28,8 @@ public enum VectorImport {
             summary.seconds = System.now() - started
             return summary
         }
-        // Hash the source on a second thread while the main one parses.
-        let hash = Locked<Result<String, any Error>>(.success(""))
-        let hashing = DispatchGroup()
-        if file != "-" {
-            DispatchQueue.global().async(group: hashing) {
-                let digest = Result { try SHA256Hasher.hashFile(file) }
-                hash.withLock { $0 = digest }
-            }
-        }
+        // The source's SHA-256 on an idle-priority thread, finished while SQLite builds the index.
+        let hash = file == "-" ? nil : BackgroundFileHash(path: file)
         var sink = StoreSink(path: store, progress: ProgressReporter(progress))
         let report: LoadReport
         do {
@@ -45,18 +38,19 @@ public enum VectorImport {
         } catch {
             try? sink.drain()
             sink.writer?.abandon()
-            hashing.wait()
             throw error
         }
-        hashing.wait()
         guard let writer = sink.writer else { throw WordshiftError.emptyInput(path: file, message: "no vectors found") }
         writer.setMeta(MetaKey.sourcePath, file)
-        writer.setMeta(MetaKey.sourceSHA256, try hash.value.get())
         writer.setMeta(MetaKey.sourceFormat, report.format.rawValue)
         writer.setMeta(MetaKey.vectorKind, "imported")
-        try writer.finish()
+        var digest = ""
+        try writer.finish(afterIndexing: {
+            digest = try hash?.result() ?? ""
+            writer.setMeta(MetaKey.sourceSHA256, digest)
+        })
         sink.progress.end()
-        return Summary(store: store, report: report, sourceSHA256: try hash.value.get(), seconds: System.now() - started)
+        return Summary(store: store, report: report, sourceSHA256: digest, seconds: System.now() - started)
     }
 
     /// Imports a fastText binary model: every word with its vector as fastText computes it
