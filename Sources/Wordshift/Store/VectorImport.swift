@@ -57,6 +57,7 @@ public enum VectorImport {
     /// (own row plus n-gram rows, averaged), and the n-gram table for unseen words.
     public static func importFastText(_ file: String, to store: String) throws -> Summary {
         let started = System.now()
+        let hash = BackgroundFileHash(path: file)  // while the model is read and its vectors computed
         let model = try FastTextBinaryReader.read(path: file)
         guard !model.words.isEmpty else { throw WordshiftError.emptyInput(path: file, message: "the model has no words") }
         let writer = try StoreWriter(path: store, dimension: model.dimension)
@@ -70,12 +71,14 @@ public enum VectorImport {
                                        vectors: Array(model.input[(model.words.count * model.dimension)...]))
                 try writer.withConnection { try table.write(to: $0) }
             }
-            let sha = try SHA256Hasher.hashFile(file)
             writer.setMeta(MetaKey.sourcePath, file)
-            writer.setMeta(MetaKey.sourceSHA256, sha)
             writer.setMeta(MetaKey.sourceFormat, "fasttext-bin")
             writer.setMeta(MetaKey.vectorKind, "fasttext")
-            try writer.finish()
+            var sha = ""
+            try writer.finish(afterIndexing: {
+                sha = try hash.result()
+                writer.setMeta(MetaKey.sourceSHA256, sha)
+            })
             var report = LoadReport(path: file, format: .fastTextBinary)
             report.rows = model.words.count
             report.dimension = model.dimension

@@ -62,8 +62,11 @@ import Testing
         let fixture = try JSONDecoder().decode(FastTextFixture.self, from: data)
         let path = TestData.path("vectors/fasttext-binary/crime-and-punishment.bin")
         let dir = TestData.scratchDirectory()
-        _ = try VectorImport.importFile(path, to: dir + "/ft.sqlite")
+        let summary = try VectorImport.importFile(path, to: dir + "/ft.sqlite")
         let store = try VectorStore(path: dir + "/ft.sqlite")
+        // The source hash (computed while the model is read) is the file's SHA-256.
+        #expect(summary.sourceSHA256 == (try SHA256Hasher.hashFile(path)))
+        #expect(store.meta[MetaKey.sourceSHA256] == summary.sourceSHA256)
         let table = try #require(try NgramTable.load(from: store))
         #expect(table.ngrams == CharNgrams(minN: fixture.min_n, maxN: fixture.max_n, buckets: fixture.bucket))
         #expect(store.count == fixture.words.count)
