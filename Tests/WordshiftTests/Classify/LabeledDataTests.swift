@@ -43,4 +43,18 @@ import Testing
         #expect(r[3] >= 3 && r[3] < 103)
         #expect(r == map.encode("Good good BAD zzz"))
     }
+
+    /// Renaming maps labels by name, merges names mapped to one, keeps unlisted names; the
+    /// labels outside a head's are listed with their counts.
+    @Test func renamingLabelsMergesAndListsUnknownOnes() {
+        let data = LabeledDataset(labels: ["1", "0", "maybe", "unused"], texts: ["a", "b", "c", "d", "e"],
+                                  labelIDs: [0, 1, 1, 2, -1], source: "t")
+        let renamed = data.renamingLabels(["1": "pos", "0": "neg", "maybe": "neg"])
+        #expect(renamed.labels == ["pos", "neg", "unused"])
+        #expect(renamed.labelIDs == [0, 1, 1, 1, -1])
+        #expect(renamed.texts == data.texts && renamed.source == "t")
+        let outside = data.examples(withLabelsOutside: ["0"])
+        #expect(outside.map(\.label) == ["1", "maybe"] && outside.map(\.examples) == [1, 1])
+        #expect(renamed.examples(withLabelsOutside: ["neg", "pos"]).isEmpty)
+    }
 }
