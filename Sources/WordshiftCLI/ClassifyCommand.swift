@@ -77,7 +77,8 @@ struct ClassifyTrain: ParsableCommand {
 }
 
 struct ClassifyPredict: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Label text, one document per line (labels on the lines are ignored).")
+    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Label text, one document per line (labels on the lines are ignored).",
+        discussion: "One output line per input line: a blank input line gives an empty line (in --json, an entry with no labels).")
 
     @Argument(help: "Store.") var store: String
     @Option(name: .long, help: "Head name.") var name: String
@@ -92,11 +93,17 @@ struct ClassifyPredict: ParsableCommand {
         let s = try VectorStore(path: store)
         // The head's own vectors: the store's, or the vector set an adapted head was trained over.
         let h = try HeadStore.load(name: name, store: s, progress: ProgressRenderer.handler(quiet: output.quiet))
-        let texts = try LabeledDataReader.readText(file)
+        // One answer per input line, so answers line up with the input: a blank line gets an empty
+        // one (fastText's `predict` labels it from its end-of-line token alone).
+        let all = try LabeledDataReader.readDocuments(file)
+        let texts = all.filter { !$0.isEmpty }
         let p = h.probabilities(texts)
         let L = h.labels.count
         var lines: [Line] = []
-        for i in 0..<texts.count {
+        var i = 0
+        for text in all {
+            if text.isEmpty { lines.append(Line(labels: [], probabilities: [])); continue }
+            defer { i += 1 }
             let ranked = (0..<L).sorted { p[i * L + $0] > p[i * L + $1] }.prefix(k).filter { p[i * L + $0] >= threshold }
             lines.append(Line(labels: ranked.map { h.labels[$0] }, probabilities: ranked.map { p[i * L + $0] }))
         }

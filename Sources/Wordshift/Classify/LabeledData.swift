@@ -160,6 +160,22 @@ public enum LabeledDataReader {
         return texts
     }
 
+    /// Reads documents to label, one per line, keeping a blank line as an empty document so that
+    /// answers line up with the input lines; a labeled line contributes its text only. A file
+    /// with no text at all is an error.
+    public static func readDocuments(_ path: String) throws -> [String] {
+        let reader = try LineReader(path: path)
+        var texts: [String] = []
+        var any = false
+        while let line = try reader.nextLine({ String(decoding: $0, as: UTF8.self) }) {
+            let t = textOnly(line)
+            any = any || !t.isEmpty
+            texts.append(t)
+        }
+        guard any else { throw WordshiftError.emptyInput(path: path, message: "no text lines") }
+        return texts
+    }
+
     /// The text of a line that may carry a label (`label<TAB>text` or `__label__x text`).
     public static func textOnly(_ line: String) -> String {
         var s = Substring(line.trimmingASCIIWhitespace())

@@ -15,7 +15,9 @@ enum FormatDetector {
         return try detect(head: head, path: path)
     }
 
-    static func detect(head: [UInt8], path: String) throws -> VectorFormat {
+    static func detect(head raw: [UInt8], path: String) throws -> VectorFormat {
+        // A UTF-8 byte order mark is not part of the header (the text readers skip it too).
+        let head = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(raw.dropFirst(3)) : raw
         if head.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
             throw WordshiftError.emptyInput(path: path, message: "the file is empty")
         }

@@ -1,5 +1,7 @@
 /// Hands out the lines of a `ByteReader` as byte slices, without copying them into strings.
-/// A final line without a newline is still a line; `\r` before `\n` is stripped.
+/// A final line without a newline is still a line; `\r` before `\n` is stripped, and so is a
+/// UTF-8 byte order mark at the start of the first line (editors on Windows write one; it would
+/// otherwise become part of the first label, word or header).
 package final class LineReader {
     package let reader: ByteReader
     /// The buffer (owned: allocated here, freed in deinit) and its size in bytes.
@@ -29,8 +31,10 @@ package final class LineReader {
     /// Calls `body` with the next line (without its terminator). Returns false at the end.
     @inline(__always)
     package func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
-        guard let (lo, hi) = try nextRange() else { return nil }
+        guard let (first, hi) = try nextRange() else { return nil }
+        var lo = first
         let bytes = base.assumingMemoryBound(to: UInt8.self)
+        if lineNumber == 1 && hi - lo >= 3 && bytes[lo] == 0xEF && bytes[lo + 1] == 0xBB && bytes[lo + 2] == 0xBF { lo += 3 }
         var len = hi - lo
         if len > 0 && bytes[lo + len - 1] == 13 { len -= 1 }
         return try body(UnsafeBufferPointer(start: bytes + lo, count: len))

@@ -145,6 +145,30 @@ import Testing
         #expect(ClassifyFixtures.fileBytes(f.store) == before)
     }
 
+    /// Files as editors on Windows write them (a byte order mark, CRLF) score like plain ones, and
+    /// `predict` answers every input line, a blank one with an empty line.
+    @Test func byteOrderMarkCRLFAndBlankLinesKeepLabelsAndLines() throws {
+        let f = try files()
+        #expect(try cli.wordshift(["classify", "train", f.store, "--train", f.source, "--name", "toy", "--epochs", "3", "--threads", "1", "-q"]).status == 0)
+        let test = try String(contentsOfFile: f.test, encoding: .utf8)
+        let windows = Scratch.write("\u{FEFF}" + test.replacingOccurrences(of: "\n", with: "\r\n"), name: "windows.tsv", in: f.dir)
+        let plain = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", f.test, "--json", "-q"])
+        let bom = try cli.wordshift(["classify", "evaluate", f.store, "--name", "toy", windows, "--json"])
+        #expect(bom.status == 0 && !bom.stderr.contains("warning"), "\(bom.stderr)")
+        let a = (try cli.json(plain.stdout) as? [String: Any])?["accuracy"] as? Double
+        let b = (try cli.json(bom.stdout) as? [String: Any])?["accuracy"] as? Double
+        #expect(a != nil && a == b)
+        let input = Scratch.write("great food!\n\nawful movie\n   \nfine\n", name: "in.txt", in: f.dir)
+        let p = try cli.wordshift(["classify", "predict", f.store, "--name", "toy", input])
+        #expect(p.status == 0, "\(p.stderr)")
+        let out = p.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(out.count == 6 && out[5].isEmpty, "\(p.stdout)")  // five lines and the final newline
+        #expect(out[0].hasPrefix("__label__") && out[1].isEmpty && out[2].hasPrefix("__label__") && out[3].isEmpty && out[4].hasPrefix("__label__"))
+        let j = try cli.wordshift(["classify", "predict", f.store, "--name", "toy", input, "--json"])
+        let entries = try #require(try cli.json(j.stdout) as? [[String: Any]])
+        #expect(entries.map { ($0["labels"] as? [String])?.count ?? -1 } == [1, 0, 1, 0, 1])
+    }
+
     @Test func compareWritesTableJSONAndSVGWithTitlesFromTheData() throws {
         let f = try files()
         let r = try cli.wordshift(["classify", "compare", f.store, "--source", f.source, "--target-unlabeled", f.target, "--test", f.test,

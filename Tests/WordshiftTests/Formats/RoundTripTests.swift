@@ -23,6 +23,21 @@ import Testing
         #expect(back.values == table.values)
     }
 
+    /// A UTF-8 byte order mark (as editors on Windows write) is not part of the header, the
+    /// first word or the first label.
+    @Test func byteOrderMarkIsSkipped() throws {
+        let dir = TestData.scratchDirectory()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for (name, text) in [("h.vec", "2 3\r\nfoo 1 2 3\r\nbar 4 5 6\r\n"), ("g.txt", "foo 1 2 3\nbar 4 5 6\n")] {
+            let path = Scratch.write(bytes: bom + Array(text.utf8), name: name, in: dir)
+            let (table, report) = try VectorFileReader.load(path: path)
+            #expect(table.words == ["foo", "bar"] && report.dimension == 3, "\(name)")
+        }
+        let labeled = Scratch.write(bytes: bom + Array("pos\tgood\r\nneg\tbad\r\n".utf8), name: "l.tsv", in: dir)
+        let data = try LabeledDataReader.read(labeled)
+        #expect(data.labels == ["neg", "pos"] && data.labelCounts == [1, 1])
+    }
+
     @Test func gzipRoundTrip() throws {
         let path = try Scratch.file(table, format: .word2vecText, name: "v.txt.gz")
         let raw = try Data(contentsOf: URL(fileURLWithPath: path))
