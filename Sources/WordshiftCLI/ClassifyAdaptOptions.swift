@@ -46,6 +46,9 @@ struct AdapterOptions: ParsableArguments {
             transform: Flags.integer(0...ClassifierConfig.maximumBuckets)) var transferBuckets: Int?
     @Option(name: .customLong("transfer-sif"), help: "SIF weight a/(a+p(w)) on the embeddings head's vectors (default \(d.transfer.sif); 0: off).",
             transform: Flags.real(from: 0.0)) var transferSIF: Double?
+    @Option(name: .customLong("transfer-heads"),
+            help: "Average the output weights of N embeddings heads with different seeds (default \(d.transfer.heads); frozen vectors, no buckets, no hidden layer).",
+            transform: Flags.integer(1...EmbeddingAdaptation.maximumHeads)) var transferHeads: Int?
     @Flag(name: .customLong("transfer-coral"), help: "CORAL-align the embeddings head's features and teach with that head.")
     var transferCoral = false
     @Option(name: .customLong("student-fraction"), help: "Share of the target text the embeddings+self-train student learns from (default \(d.transfer.studentFraction)).",
@@ -88,6 +91,7 @@ struct AdapterOptions: ParsableArguments {
         if let transferWordNgrams { o.transfer.wordNgrams = transferWordNgrams }
         if let transferBuckets { o.transfer.buckets = transferBuckets }
         if let transferSIF { o.transfer.sif = transferSIF }
+        if let transferHeads { o.transfer.heads = transferHeads }
         if transferCoral { o.transfer.coral = true }
         if let studentFraction { o.transfer.studentFraction = studentFraction }
         if let selfTrainFractions {

@@ -103,6 +103,7 @@ public struct DomainAdapter: Sendable {
             t.studentFraction = 1.0
             t.coral = false
             t.sif = 1e-3
+            t.heads = 1
             t.selfTrainFractions = [0.2, 0.4, 0.6]
             t.selfTrainWithSource = true
             transfer = t
@@ -128,6 +129,13 @@ public struct DomainAdapter: Sendable {
             if let t = mittens.threads, t < 1 { throw bad("--adapt-threads must be at least 1") }
             guard (1...100).contains(autoReplicates) else { throw bad("auto's source-only replicates must be between 1 and 100") }
             guard transfer.sif.isFinite, transfer.sif >= 0 else { throw bad("--transfer-sif must be a finite number ≥ 0") }
+            guard (1...EmbeddingAdaptation.maximumHeads).contains(transfer.heads) else {
+                throw bad("--transfer-heads must be between 1 and \(EmbeddingAdaptation.maximumHeads)")
+            }
+            if transfer.heads > 1 && (!transfer.freezeVectors || transfer.buckets > 0 || hidden > 0) {
+                throw bad("--transfer-heads above 1 averages frozen linear heads: it needs the adapted vectors frozen "
+                    + "(no --transfer-fine-tune), --transfer-buckets 0 and --hidden 0")
+            }
             guard transfer.studentFraction > 0, transfer.studentFraction <= 1 else { throw bad("--student-fraction must be in (0, 1]") }
             guard transfer.selfTrainFractions.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw bad("self-training fractions must be in (0, 1]") }
             guard (1...ClassifierConfig.maximumWordNgrams).contains(transfer.wordNgrams),
@@ -150,7 +158,7 @@ public struct DomainAdapter: Sendable {
                 "freeze": String(freeze), "subwords": String(subwords), "valid_fraction": "\(validFraction)",
                 "balance_classes": String(balanceClasses), "target_limit": targetLimit.map(String.init) ?? "all",
                 "transfer.freeze": String(transfer.freezeVectors), "transfer.word_ngrams": String(transfer.wordNgrams),
-                "transfer.buckets": String(transfer.buckets), "transfer.sif": "\(transfer.sif)",
+                "transfer.buckets": String(transfer.buckets), "transfer.sif": "\(transfer.sif)", "transfer.heads": String(transfer.heads),
                 "transfer.coral": String(transfer.coral), "student_fraction": "\(transfer.studentFraction)",
                 "self_train_fractions": transfer.selfTrainFractions.map { "\($0)" }.joined(separator: ","),
                 "self_train_with_source": String(transfer.selfTrainWithSource),
@@ -508,10 +516,21 @@ public struct DomainAdapter: Sendable {
             return head
         }
 
-        /// The frozen head over (SIF-weighted) adapted vectors.
+        /// The frozen head over (SIF-weighted) adapted vectors; with `transfer.heads` above 1, the
+        /// mean of that many heads' output weights (seeds: the run's, then its replicates).
         func transferHead(over vectors: AdaptedVectors) throws -> ClassifierHead {
             let c = EmbeddingAdaptation.transferConfig(config, adapted: vectors.index, options: options.transfer)
-            return try train(over: vectors.index, source, config: c)
+            let head = try train(over: vectors.index, source, config: c)
+            let k = options.transfer.heads
+            guard k > 1 else { return head }
+            var others: [ClassifierModel] = []
+            for r in 1..<k {
+                var ck = c
+                ck.seed = AdaptationEstimate.replicateSeed(c.seed, r)
+                others.append(try train(over: vectors.index, source, config: ck).model)
+            }
+            try EmbeddingAdaptation.averageOutputLayers(into: head.model, with: others)
+            return head
         }
 
         /// Teachers trained on the source data — the frozen head over the SIF-weighted adapted

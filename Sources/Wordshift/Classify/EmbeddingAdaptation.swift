@@ -28,6 +28,12 @@ public enum EmbeddingAdaptation {
         /// imbalanced target"). Kept at 10⁻³: the RT polarity dev targets do not favour 0, and
         /// without it the head labeled about 90% of the balanced movie text negative.
         public var sif = 1e-3
+        /// Heads averaged into the `embeddings` head: trained with the run's seed and `heads − 1`
+        /// replicate seeds, their output weights averaged (for a frozen linear head without
+        /// buckets that is the mean of their scores, and still one head to save). 1: one head.
+        /// RT polarity (the dev set) favoured 5 (BENCHMARKS.md §5, "The `embeddings` head averaged
+        /// over 5 seeds"); the default stays 1 until the end-to-end runs under it are done.
+        public var heads = 1
         /// Share of the unlabeled target text pseudo-labeled in each self-training round
         /// (the most confident, the same number per predicted class).
         public var selfTrainFractions: [Double] = [0.2, 0.4, 0.6]
@@ -36,6 +42,20 @@ public enum EmbeddingAdaptation {
         /// The defaults: a frozen, unigram-only head without buckets, SIF weight 10⁻³, no CORAL, and
         /// self-training rounds over 20%, 40% and 60% of the target text, with the source data kept.
         public init() {}
+    }
+
+    /// Most heads `Options.heads` may average.
+    public static let maximumHeads = 20
+
+    /// Replaces `model`'s output layer by the mean of its own and `others'` (heads of the same
+    /// shape over the same frozen inputs, so the mean of their scores).
+    static func averageOutputLayers(into model: ClassifierModel, with others: [ClassifierModel]) throws {
+        for o in others where o.w2.count != model.w2.count || o.b2.count != model.b2.count {
+            throw WordshiftError.invalidArgument("internal: heads of different shapes cannot be averaged")
+        }
+        let scale = 1 / Float(others.count + 1)
+        for i in model.w2.indices { model.w2[i] = (others.reduce(model.w2[i]) { $0 + $1.w2[i] }) * scale }
+        for i in model.b2.indices { model.b2[i] = (others.reduce(model.b2[i]) { $0 + $1.b2[i] }) * scale }
     }
 
     /// The head of the `embeddings` method: `config` over `adapted`, with the transfer settings.

@@ -30,6 +30,46 @@ import Testing
         #expect(o.mittens.mu == 0.1 && o.mittens.window == 50 && o.mittens.iterations == 10 && o.mittens.minCount == 5 && o.mittens.withSource)
         #expect(o.epochs == 10 && o.wordNgrams == 2 && o.learningRate == 0.1 && !o.freeze && o.hidden == 0)
         #expect(o.transfer.sif == 1e-3 && o.transfer.selfTrainFractions == [0.2, 0.4, 0.6] && o.transfer.freezeVectors)
+        #expect(o.transfer.heads == 1)
+    }
+
+    /// `transfer.heads`: averaging output layers is averaging the scores of frozen linear heads;
+    /// the adapter records the setting, gives the same head twice, and refuses settings where the
+    /// mean would not be one head.
+    @Test func transferHeadsAverageScoresOfFrozenLinearHeads() throws {
+        let dir = TestData.scratchDirectory()
+        let base = try VectorStore(path: try ClassifyFixtures.store(in: dir)).loadIndex()
+        let (source, target) = Self.data()
+        var c = ClassifyFixtures.config(base, epochs: 3)
+        c.freeze = true; c.features.buckets = 0; c.features.wordNgrams = 1
+        let a = try Classifier.train(index: base, train: source, config: c).head
+        c.seed = 6
+        let b = try Classifier.train(index: base, train: source, config: c).head
+        func margins(_ h: ClassifierHead) -> [Double] {
+            let p = h.probabilities(target.texts)
+            return (0..<target.count).map { log(Double(p[2 * $0 + 1])) - log(Double(p[2 * $0])) }
+        }
+        let (ma, mb) = (margins(a), margins(b))
+        #expect(zip(ma, mb).contains { abs($0 - $1) > 1e-3 })  // two different heads
+        try EmbeddingAdaptation.averageOutputLayers(into: a.model, with: [b.model])
+        for (m, (x, y)) in zip(margins(a), zip(ma, mb)) { #expect(abs(m - (x + y) / 2) < 1e-4) }
+
+        var o = Self.options(.embeddings)
+        o.transfer.heads = 2
+        let one = try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts)
+        let again = try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts)
+        #expect(one.head.probabilities(target.texts) == again.head.probabilities(target.texts))
+        #expect(one.provenance.settings["transfer.heads"] == "2")
+        o.transfer.heads = 1
+        let single = try DomainAdapter(options: o).adapt(base: base, source: source, target: target.texts)
+        #expect(single.head.probabilities(target.texts) != one.head.probabilities(target.texts))
+        for bad in [0, EmbeddingAdaptation.maximumHeads + 1] {
+            o.transfer.heads = bad
+            #expect(throws: WordshiftError.self) { try o.validate(for: base) }
+        }
+        o.transfer.heads = 2
+        o.transfer.freezeVectors = false
+        #expect(throws: WordshiftError.self) { try o.validate(for: base) }
     }
 
     /// The best method end to end: Mittens in the library, a head over the adapted vectors,
